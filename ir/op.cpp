@@ -1,0 +1,21 @@
+#include "ir/op.h"
+
+namespace qcc {
+
+namespace {
+constexpr const char* kOpNames[] = {
+#define QCC_OP(name, onnx) onnx,
+#include "ir/ops.def"
+#undef QCC_OP
+};
+}  // namespace
+
+const char* op_name(Op op) { return kOpNames[static_cast<int>(op)]; }
+
+std::optional<Op> op_from_name(std::string_view name) {
+  for (size_t i = 0; i < sizeof(kOpNames) / sizeof(kOpNames[0]); ++i)
+    if (name == kOpNames[i]) return static_cast<Op>(i);
+  return std::nullopt;
+}
+
+}  // namespace qcc

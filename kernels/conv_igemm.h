@@ -1,0 +1,80 @@
+// Convolution (and GEMM, a 1x1 convolution over 1x1 images) as an implicit GEMM on NHWC data:
+// M = output pixels, N = output channels, K = taps x input channels in (kh, kw, c) order.
+//
+// Weights are packed once (pack_b) into nr-column panels. A task computes output rows
+// [m_begin, m_end) for panels [p_begin, p_end): it builds, per tile of mr rows and per tap, a row
+// pointer into the input (or into a zero row for padding), optionally im2col-packs those rows into
+// scratch (f16 -> f32 conversion, int8 sign flip, or tiny channel counts), then runs the
+// micro-kernel over all panels with the packed-B panel kept hot. Single-threaded: the runtime
+// splits tasks across threads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "kernels/gemm_ukernel.h"
+
+namespace qcc::kernels {
+
+struct ConvGeom {
+  int64_t batch = 1, in_h = 1, in_w = 1, in_c = 1;
+  int64_t out_h = 1, out_w = 1, out_c = 1;
+  int64_t k_h = 1, k_w = 1, stride_h = 1, stride_w = 1, dil_h = 1, dil_w = 1;
+  int64_t pad_t = 0, pad_l = 0;
+  int64_t in_pixel_stride = 0;   ///< elements between consecutive input pixels (>= in_c)
+  int64_t out_pixel_stride = 0;  ///< elements between consecutive output pixels (>= out_c)
+
+  int64_t taps() const { return k_h * k_w; }
+  int64_t m() const { return batch * out_h * out_w; }
+  int64_t k() const { return taps() * in_c; }
+};
+
+/// Weights, bias and requantization multipliers laid out for one micro-kernel.
+struct PackedWeights {
+  GemmType type = GemmType::f32;
+  Ukernel uk;                      ///< the kernel the layout was made for (its mr, nr)
+  int64_t n = 0, k = 0, k_padded = 0, panels = 0;
+  std::vector<uint8_t> b;          ///< panels x k_padded x nr elements (f32, f16 or s8)
+  std::vector<float> bias_f32;     ///< panels x nr (float types)
+  std::vector<int32_t> bias_s32;   ///< panels x nr (q8)
+  std::vector<float> scale;        ///< panels x nr (q8)
+  const uint8_t* panel(int64_t p) const;
+};
+
+/// Packs B given as element (n, k) at src[n * stride_n + k * stride_k] for kernel `uk` of type
+/// `t` (element bytes: 4 f32, 2 f16 bits, 1 s8 in groups of 4 along K). Bias/scale are sized
+/// (zeroed) for the caller to fill.
+void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t stride_k, GemmType t,
+            const Ukernel& uk, PackedWeights& out);
+
+/// Sets per-column bias (int32, in units of s_x * s_w) and requantization multipliers of packed
+/// int8 weights. For kernels that read signed activations as a + 128 (flip_signed_input) the
+/// bias is lowered by 128 * sum_k w[n][k] so the result is unchanged.
+void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale);
+
+/// Reorders conv weights [O][I][KH][KW] to [O][KH][KW][I] (the K order of NHWC taps).
+template <typename T>
+std::vector<T> oihw_to_ohwi(const T* w, int64_t o, int64_t i, int64_t kh, int64_t kw);
+
+struct ConvArgs {
+  ConvGeom g;
+  const PackedWeights* w = nullptr;
+  const void* in = nullptr;
+  void* out = nullptr;
+  const void* zero_row = nullptr;  ///< >= in_c zero elements of the input type
+  float lo = -3.4e38f, hi = 3.4e38f;
+  bool pack_a = false;  ///< im2col rows into scratch (see conv_needs_packing)
+};
+
+/// Rows per task chunk: keeps a chunk's A rows around 256 KB.
+int64_t conv_chunk_rows(const ConvArgs& a);
+/// Scratch bytes a task of `rows` output rows needs.
+size_t conv_scratch_bytes(const ConvArgs& a, int64_t rows);
+/// Computes output rows [m_begin, m_end) x panels [p_begin, p_end).
+void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin, int64_t p_end,
+              void* scratch);
+
+/// Whether conv_run must im2col-pack A for this kernel / channel count.
+bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c);
+
+}  // namespace qcc::kernels

@@ -1,0 +1,59 @@
+#include "kernels/convert.h"
+
+#include <algorithm>
+#include <cmath>
+#include <type_traits>
+
+#include "ir/half.h"
+#include "kernels/cpu.h"
+
+namespace qcc::kernels {
+
+namespace ref {
+void convert_f16_to_f32(const uint16_t* src, float* dst, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = half_to_float(src[i]);
+}
+void convert_f32_to_f16(const float* src, uint16_t* dst, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = float_to_half(src[i]);
+}
+}  // namespace ref
+
+void convert_f16_to_f32(const uint16_t* src, float* dst, int64_t n) {
+  static const auto fn = cpu_features().f16c ? avx2::convert_f16_to_f32 : ref::convert_f16_to_f32;
+  fn(src, dst, n);
+}
+
+void convert_f32_to_f16(const float* src, uint16_t* dst, int64_t n) {
+  static const auto fn = cpu_features().f16c ? avx2::convert_f32_to_f16 : ref::convert_f32_to_f16;
+  fn(src, dst, n);
+}
+
+namespace {
+template <typename Q>
+void quantize(const float* src, Q* dst, int64_t n, float scale, int32_t zp) {
+  constexpr float lo = std::is_signed_v<Q> ? -128.f : 0.f, hi = std::is_signed_v<Q> ? 127.f : 255.f;
+  for (int64_t i = 0; i < n; ++i) {
+    float q = std::nearbyint(src[i] / scale) + static_cast<float>(zp);
+    dst[i] = static_cast<Q>(std::clamp(q, lo, hi));
+  }
+}
+template <typename Q>
+void dequantize(const Q* src, float* dst, int64_t n, float scale, int32_t zp) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>(int32_t{src[i]} - zp) * scale;
+}
+}  // namespace
+
+void quantize_f32_to_s8(const float* s, int8_t* d, int64_t n, float scale, int32_t zp) {
+  quantize(s, d, n, scale, zp);
+}
+void quantize_f32_to_u8(const float* s, uint8_t* d, int64_t n, float scale, int32_t zp) {
+  quantize(s, d, n, scale, zp);
+}
+void dequantize_s8_to_f32(const int8_t* s, float* d, int64_t n, float scale, int32_t zp) {
+  dequantize(s, d, n, scale, zp);
+}
+void dequantize_u8_to_f32(const uint8_t* s, float* d, int64_t n, float scale, int32_t zp) {
+  dequantize(s, d, n, scale, zp);
+}
+
+}  // namespace qcc::kernels

@@ -1,0 +1,64 @@
+// GEMM micro-kernels: one MR x NR output tile, C = clamp(A * B + bias), over the full K.
+//
+// A is given as `taps` segments of `kc` elements per row: a[tap * mr + r] points at row r's
+// segment for that tap (implicit GEMM: a conv tap's input pixel; a padded tap points at zeros).
+// B is prepacked in panels of NR columns, K-major: for float, [K][NR] elements; for int8,
+// [K/4][NR][4] bytes (4 consecutive k of one column together: the vpdpbusd operand order).
+// Rows >= m and columns >= n are computed on valid memory but never stored.
+//
+// Types (A / B / C):
+//   f32: f32 / f32 / f32                 bias f32
+//   f16: f32 / f16 / f16 (F16C convert)  bias f32  (A converted to f32 by the caller)
+//   q8 : u8  / s8  / s8 or f32           bias s32; C = clamp(round((acc + bias) * scale[n]))
+//   q8s: s8  / s8  / s8 or f32           (signed activations: the first conv)
+//
+// Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-512: 12x32).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace qcc::kernels {
+
+struct UkernelArgs {
+  int taps = 1;
+  int64_t kc = 0;                  ///< per-tap K (elements; bytes for int8, a multiple of 4)
+  const void* const* a = nullptr;  ///< taps * mr row pointers
+  const void* b = nullptr;         ///< start of this panel's packed B
+  void* c = nullptr;               ///< output tile origin
+  int64_t ldc = 0;                 ///< output row stride, elements
+  int m = 0, n = 0;                ///< valid rows / columns of the tile
+  const void* bias = nullptr;      ///< nr entries (f32, or s32 for q8)
+  const float* scale = nullptr;    ///< q8: nr requantization multipliers
+  float lo = -3.4e38f, hi = 3.4e38f;  ///< output clamp (ReLU: lo = 0)
+  int mr = 0, nr = 0;              ///< the kernel's tile (read by the generic reference only)
+};
+
+/// q8 reads u8 activations (post-ReLU s8 values are valid u8); q8s reads s8 activations.
+enum class GemmType { f32, f16, q8_s8out, q8_f32out, q8s_s8out, q8s_f32out };
+
+struct Ukernel {
+  void (*fn)(const UkernelArgs&) = nullptr;
+  int mr = 0;  ///< rows per tile
+  int nr = 0;  ///< columns per packed B panel
+  /// q8s only: the kernel is the unsigned one and expects A ^ 0x80 (= a + 128) with the bias
+  /// already lowered by 128 * sum(w) per column (the VNNI trick).
+  bool flip_signed_input = false;
+};
+
+struct UkernelSet {
+  const char* isa;
+  Ukernel f32, f16, q8_s8out, q8_f32out, q8s_s8out, q8s_f32out;
+  const Ukernel& get(GemmType t) const;
+};
+
+/// Plain scalar reference kernels (the definition of correct results), with the given tile.
+UkernelSet ukernels_ref(int mr, int nr);
+/// AVX2 + FMA + F16C kernels (int8 through vpmaddubsw/vpmaddwd; exact for 7-bit activations).
+const UkernelSet& ukernels_avx2();
+/// AVX-512 kernels (int8 through AVX512-VNNI vpdpbusd).
+const UkernelSet& ukernels_avx512();
+/// The best set this CPU runs (QCC_ISA=scalar|avx2 caps it).
+const UkernelSet& ukernels_best();
+
+}  // namespace qcc::kernels

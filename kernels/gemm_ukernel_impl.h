@@ -1,0 +1,118 @@
+// The micro-kernel bodies, written once over a vector-traits class V and compiled per ISA
+// (gemm_ukernel_avx2.cpp, gemm_ukernel_avx512.cpp). V provides, for its lane count L:
+//   F  (float vector), I (int32 vector), and
+//   load(const float*), load_half(const uint16_t*), bcast(float), fma(a, b, c), min/max,
+//   store(float*, F, n) / store_half(uint16_t*, F, n) / store_s8(int8_t*, F, n) for n <= L lanes,
+//   iload(const void*), ibcast4(const uint8_t*), dot4(I acc, I a, I b) (u8 x s8, 4 per lane),
+//   dot4_signed(I acc, I a, I b) (s8 x s8), to_float(I).
+// Accumulators stay in registers for the whole K loop; A is broadcast one element per row.
+#pragma once
+
+#include <cstring>
+
+#include "kernels/gemm_ukernel.h"
+
+namespace qcc::kernels::impl {
+
+template <class V, int MR, int NV, typename BT, typename CT>
+void ukernel_float(const UkernelArgs& p) {
+  constexpr int L = V::kLanes, NR = L * NV;
+  typename V::F acc[MR][NV];
+  const float* bias = static_cast<const float*>(p.bias);
+  for (int v = 0; v < NV; ++v) {
+    auto bv = V::load(bias + L * v);
+    for (int r = 0; r < MR; ++r) acc[r][v] = bv;
+  }
+  const BT* b = static_cast<const BT*>(p.b);
+  for (int t = 0; t < p.taps; ++t) {
+    const float* a[MR];
+    for (int r = 0; r < MR; ++r) a[r] = static_cast<const float*>(p.a[t * MR + r]);
+    for (int64_t k = 0; k < p.kc; ++k) {
+      typename V::F bv[NV];
+      for (int v = 0; v < NV; ++v) {
+        if constexpr (sizeof(BT) == 2)
+          bv[v] = V::load_half(b + L * v);
+        else
+          bv[v] = V::load(b + L * v);
+      }
+      for (int r = 0; r < MR; ++r) {
+        auto av = V::bcast(a[r][k]);
+        for (int v = 0; v < NV; ++v) acc[r][v] = V::fma(av, bv[v], acc[r][v]);
+      }
+      b += NR;
+    }
+  }
+  const auto lo = V::bcast(p.lo), hi = V::bcast(p.hi);
+  CT* c = static_cast<CT*>(p.c);
+  for (int r = 0; r < p.m; ++r)
+    for (int v = 0; v < NV && L * v < p.n; ++v) {
+      auto x = V::min(V::max(acc[r][v], lo), hi);
+      int n = p.n - L * v < L ? p.n - L * v : L;
+      if constexpr (sizeof(CT) == 2)
+        V::store_half(c + r * p.ldc + L * v, x, n);
+      else
+        V::store(c + r * p.ldc + L * v, x, n);
+    }
+}
+
+template <class V, int MR, int NV, bool kSignedA, typename CT>
+void ukernel_q8(const UkernelArgs& p) {
+  constexpr int L = V::kLanes, NR = L * NV;
+  typename V::I acc[MR][NV];
+  const int32_t* bias = static_cast<const int32_t*>(p.bias);
+  for (int v = 0; v < NV; ++v) {
+    auto bv = V::iload(bias + L * v);
+    for (int r = 0; r < MR; ++r) acc[r][v] = bv;
+  }
+  const int8_t* b = static_cast<const int8_t*>(p.b);
+  for (int t = 0; t < p.taps; ++t) {
+    const uint8_t* a[MR];
+    for (int r = 0; r < MR; ++r) a[r] = static_cast<const uint8_t*>(p.a[t * MR + r]);
+    for (int64_t k = 0; k < p.kc; k += 4) {
+      typename V::I bv[NV];
+      for (int v = 0; v < NV; ++v) bv[v] = V::iload(b + 4 * L * v);
+      for (int r = 0; r < MR; ++r) {
+        auto av = V::ibcast4(a[r] + k);
+        for (int v = 0; v < NV; ++v) {
+          if constexpr (kSignedA)
+            acc[r][v] = V::dot4_signed(acc[r][v], av, bv[v]);
+          else
+            acc[r][v] = V::dot4(acc[r][v], av, bv[v]);
+        }
+      }
+      b += 4 * NR;
+    }
+  }
+  const auto lo = V::bcast(p.lo), hi = V::bcast(p.hi);
+  CT* c = static_cast<CT*>(p.c);
+  for (int r = 0; r < p.m; ++r)
+    for (int v = 0; v < NV && L * v < p.n; ++v) {
+      auto x = V::min(V::max(V::mul(V::to_float(acc[r][v]), V::load(p.scale + L * v)), lo), hi);
+      int n = p.n - L * v < L ? p.n - L * v : L;
+      if constexpr (sizeof(CT) == 1)
+        V::store_s8(c + r * p.ldc + L * v, x, n);
+      else
+        V::store(c + r * p.ldc + L * v, x, n);
+    }
+}
+
+/// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes).
+template <class V, int MR, int NV, int QMR, int QNV, bool kVnniFlip>
+UkernelSet make_set(const char* isa) {
+  constexpr int L = V::kLanes;
+  UkernelSet s{isa, {}, {}, {}, {}, {}, {}};
+  s.f32 = {ukernel_float<V, MR, NV, float, float>, MR, L * NV, false};
+  s.f16 = {ukernel_float<V, MR, NV, uint16_t, uint16_t>, MR, L * NV, false};
+  s.q8_s8out = {ukernel_q8<V, QMR, QNV, false, int8_t>, QMR, L * QNV, false};
+  s.q8_f32out = {ukernel_q8<V, QMR, QNV, false, float>, QMR, L * QNV, false};
+  if constexpr (kVnniFlip) {  // unsigned kernel on a + 128, bias compensated at packing
+    s.q8s_s8out = {s.q8_s8out.fn, QMR, L * QNV, true};
+    s.q8s_f32out = {s.q8_f32out.fn, QMR, L * QNV, true};
+  } else {
+    s.q8s_s8out = {ukernel_q8<V, QMR, QNV, true, int8_t>, QMR, L * QNV, false};
+    s.q8s_f32out = {ukernel_q8<V, QMR, QNV, true, float>, QMR, L * QNV, false};
+  }
+  return s;
+}
+
+}  // namespace qcc::kernels::impl

@@ -1,0 +1,52 @@
+// A compiled plan: the graph for one set of concrete input shapes, its memory plan, and a step
+// per node with every pointer resolved. Running it copies inputs in, runs the steps in order and
+// copies outputs out; nothing is allocated on the hot path.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "runtime/memory_plan.h"
+#include "runtime/step.h"
+
+namespace qcc {
+
+struct StepProfile {
+  std::string name;
+  Op op;
+  std::string dtype;
+  int64_t macs = 0;
+  double total_ms = 0;
+  int64_t runs = 0;
+};
+
+class Plan {
+ public:
+  /// `g` must have static shapes and be lowered (NHWC). Throws naming the first unbindable node.
+  explicit Plan(Graph g);
+
+  /// Runs on `inputs` (one per graph input, matching dtype and shape). Call inside the session's
+  /// task arena so kernels use its threads.
+  std::vector<Tensor> run(const std::vector<Tensor>& inputs);
+
+  void set_profiling(bool on) { profiling_ = on; }
+  const std::vector<StepProfile>& profile() const { return profile_; }
+  const Graph& graph() const { return g_; }
+  const MemoryPlan& memory() const { return mem_; }
+
+ private:
+  Bound bind(const Value* v);
+
+  Graph g_;
+  MemoryPlan mem_;
+  std::unique_ptr<uint8_t, void (*)(void*)> arena_;
+  std::vector<const Node*> step_nodes_;
+  std::vector<std::unique_ptr<Step>> steps_;
+  std::vector<std::vector<uint8_t>> scratch_;
+  std::vector<StepProfile> profile_;
+  bool profiling_ = false;
+};
+
+}  // namespace qcc

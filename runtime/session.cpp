@@ -1,0 +1,80 @@
+#include "runtime/session.h"
+
+#include <stdexcept>
+
+#include "ir/shape_inference.h"
+
+namespace qcc {
+
+bool evaluate_node(const Node& n, std::vector<Tensor>& outputs) {
+  for (const Value* o : n.outputs)
+    if (o && !shape_is_static(o->shape)) return false;
+  Graph g;
+  std::vector<Value*> ins, outs;
+  for (const Value* v : n.inputs) ins.push_back(v ? g.add_constant(v->name, Tensor(*v->data)) : nullptr);
+  for (const Value* v : n.outputs) {
+    Value* o = v ? g.add_value(v->name, v->dtype, v->shape) : nullptr;
+    outs.push_back(o);
+    if (o) g.outputs.push_back(o);
+  }
+  Node* c = g.add_node(n.op, n.name, ins, outs);
+  c->attrs = n.attrs;
+  try {
+    outputs = Plan(std::move(g)).run({});
+  } catch (const std::runtime_error&) {
+    return false;  // no kernel for this node here: leave it to run at inference time
+  }
+  return true;
+}
+
+PassContext runtime_pass_context() {
+  PassContext ctx;
+  ctx.evaluate = evaluate_node;
+  return ctx;
+}
+
+void prepare_graph(Graph& g, bool optimize) {
+  PassContext ctx = runtime_pass_context();
+  if (optimize) run_pipeline(g, optimize_pipeline(), ctx);
+  run_pipeline(g, lower_pipeline(), ctx);
+}
+
+Session::Session(Graph g, int threads, bool optimize)
+    : g_(std::move(g)), arena_(threads > 0 ? threads : tbb::task_arena::automatic) {
+  prepare_graph(g_, optimize);
+}
+
+Plan& Session::plan_for(const std::vector<Shape>& shapes) {
+  auto it = plans_.find(shapes);
+  if (it != plans_.end()) return *it->second;
+  if (shapes.size() != g_.inputs.size())
+    throw std::runtime_error("model takes " + std::to_string(g_.inputs.size()) + " inputs, got " +
+                             std::to_string(shapes.size()));
+  Graph g = g_.clone();
+  for (size_t i = 0; i < shapes.size(); ++i) {
+    const Shape& want = g.inputs[i]->shape;
+    bool ok = want.size() == shapes[i].size();
+    for (size_t d = 0; ok && d < want.size(); ++d) ok = want[d] < 0 || want[d] == shapes[i][d];
+    if (!ok)
+      throw std::runtime_error("input '" + g.inputs[i]->name + "' expects shape " + shape_str(want) +
+                               ", got " + shape_str(shapes[i]));
+    g.inputs[i]->shape = shapes[i];
+  }
+  infer_shapes(g);
+  PassContext ctx = runtime_pass_context();
+  run_constant_fold(g, ctx);  // shape arithmetic on the now-static batch
+  std::unique_ptr<Plan> plan;
+  arena_.execute([&] { plan = std::make_unique<Plan>(std::move(g)); });
+  return *(plans_[shapes] = std::move(plan));
+}
+
+std::vector<Tensor> Session::run(const std::vector<Tensor>& inputs) {
+  std::vector<Shape> shapes;
+  for (const Tensor& t : inputs) shapes.push_back(t.shape());
+  Plan& plan = plan_for(shapes);
+  std::vector<Tensor> out;
+  arena_.execute([&] { out = plan.run(inputs); });
+  return out;
+}
+
+}  // namespace qcc

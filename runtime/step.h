@@ -1,0 +1,76 @@
+// A step is one node bound to a kernel with every pointer resolved at plan time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+#include "kernels/elementwise.h"
+
+namespace qcc {
+
+/// A value as a step sees it: its bytes in the arena (or constant data) and layout.
+struct Bound {
+  uint8_t* data = nullptr;
+  DType dtype = DType::f32;
+  Shape shape;
+  int64_t pixel_stride = 0;  ///< elements between rows of the last dimension
+
+  int64_t numel() const { return shape_numel(shape); }
+  size_t bytes() const { return static_cast<size_t>(numel()) * dtype_size(dtype); }
+  bool dense() const { return shape.empty() || pixel_stride == shape.back(); }
+  template <typename T>
+  T* as() const {
+    return reinterpret_cast<T*>(data);
+  }
+};
+
+using Binder = std::function<Bound(const Value*)>;
+
+/// Per-run state handed to steps: one scratch buffer per worker thread of the arena.
+struct ExecContext {
+  std::vector<std::vector<uint8_t>>* scratch = nullptr;
+  uint8_t* thread_scratch() const;
+};
+
+class Step {
+ public:
+  virtual ~Step() = default;
+  virtual void run(const ExecContext& ctx) = 0;
+  /// Scratch bytes each worker thread needs.
+  virtual size_t scratch_bytes() const { return 0; }
+  /// Multiply-accumulates per run (for profiles).
+  virtual int64_t macs() const { return 0; }
+};
+
+/// A step that is a closure (most non-GEMM ops).
+class FnStep : public Step {
+ public:
+  explicit FnStep(std::function<void()> fn) : fn_(std::move(fn)) {}
+  void run(const ExecContext&) override { fn_(); }
+
+ private:
+  std::function<void()> fn_;
+};
+
+/// Binds a node to its kernel. Throws std::runtime_error naming the node when the combination of
+/// op, dtypes and layout has no kernel.
+std::unique_ptr<Step> make_step(const Node& n, const Binder& bind);
+
+/// Whether the step bound to `n` can write its output with a pixel stride (a concat slice).
+bool step_writes_strided(const Node& n);
+
+// Per-family factories (steps_*.cpp).
+std::unique_ptr<Step> make_gemm_step(const Node& n, const Binder& bind);  // Conv, Gemm, MatMul
+std::unique_ptr<Step> make_pool_step(const Node& n, const Binder& bind);  // pools
+std::unique_ptr<Step> make_data_step(const Node& n, const Binder& bind);  // movement
+std::unique_ptr<Step> make_math_step(const Node& n, const Binder& bind);  // arithmetic
+
+kernels::ElemType elem_type(DType t);
+/// Splits [0, count) over the current task arena (static, contiguous ranges).
+void parallel_for_tasks(int64_t count, const std::function<void(int64_t begin, int64_t end)>& fn);
+
+}  // namespace qcc

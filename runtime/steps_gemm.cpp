@@ -1,0 +1,226 @@
+// Conv (NHWC), Gemm and MatMul with constant weights bound to the packed implicit-GEMM kernels;
+// Gemm/MatMul with runtime B fall back to the reference matmul.
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <tbb/task_arena.h>
+
+#include "ir/shape_inference.h"
+#include "kernels/conv_igemm.h"
+#include "kernels/elementwise.h"
+#include "runtime/step.h"
+
+namespace qcc {
+
+namespace {
+
+using kernels::ConvArgs;
+using kernels::ConvGeom;
+using kernels::GemmType;
+using kernels::PackedWeights;
+
+[[noreturn]] void fail(const Node& n, const std::string& msg) {
+  throw std::runtime_error(n.label() + ": " + msg);
+}
+
+class ConvStep : public Step {
+ public:
+  ConvStep(ConvArgs args, std::unique_ptr<PackedWeights> w, std::vector<uint8_t> zero)
+      : args_(args), w_(std::move(w)), zero_(std::move(zero)) {
+    args_.w = w_.get();
+    args_.zero_row = zero_.data();
+    chunk_ = kernels::conv_chunk_rows(args_);
+  }
+
+  void run(const ExecContext& ctx) override {
+    const int64_t m = args_.g.m();
+    const int64_t chunks = (m + chunk_ - 1) / chunk_;
+    // Few row chunks (late layers, small batches): also split the output channels.
+    const int64_t want = 2 * tbb_threads();
+    const int64_t groups = chunks >= want ? 1 : std::min<int64_t>(w_->panels, (want + chunks - 1) / chunks);
+    const int64_t per_group = (w_->panels + groups - 1) / groups;
+    parallel_for_tasks(chunks * groups, [&](int64_t b, int64_t e) {
+      uint8_t* scratch = ctx.thread_scratch();
+      for (int64_t t = b; t < e; ++t) {
+        int64_t c = t / groups, gi = t % groups;
+        int64_t p0 = gi * per_group, p1 = std::min(w_->panels, p0 + per_group);
+        if (p0 < p1) kernels::conv_run(args_, c * chunk_, std::min(m, (c + 1) * chunk_), p0, p1, scratch);
+      }
+    });
+  }
+
+  size_t scratch_bytes() const override { return kernels::conv_scratch_bytes(args_, chunk_); }
+  int64_t macs() const override { return args_.g.m() * args_.g.k() * w_->n; }
+
+ private:
+  static int64_t tbb_threads() { return tbb::this_task_arena::max_concurrency(); }
+  ConvArgs args_;
+  std::unique_ptr<PackedWeights> w_;
+  std::vector<uint8_t> zero_;
+  int64_t chunk_ = 0;
+};
+
+GemmType gemm_type(const Node& n, DType in, DType out) {
+  if (in == DType::f32 && out == DType::f32) return GemmType::f32;
+  if (in == DType::f16 && out == DType::f16) return GemmType::f16;
+  fail(n, std::string("no GEMM kernel for ") + dtype_name(in) + " -> " + dtype_name(out));
+}
+
+// Packs float weights given as (n, k) with strides; `scale` multiplies every weight (Gemm alpha).
+std::unique_ptr<PackedWeights> pack_float(GemmType t, const Tensor& w, int64_t n, int64_t k,
+                                          int64_t stride_n, int64_t stride_k, float scale,
+                                          std::vector<float> bias) {
+  auto pw = std::make_unique<PackedWeights>();
+  const kernels::Ukernel& uk = kernels::ukernels_best().get(t);
+  std::vector<float> src = w.to_floats();
+  if (scale != 1.f)
+    for (float& x : src) x *= scale;
+  if (t == GemmType::f16) {
+    std::vector<uint16_t> h(src.size());
+    for (size_t i = 0; i < src.size(); ++i) h[i] = float_to_half(src[i]);
+    kernels::pack_b(h.data(), n, k, stride_n, stride_k, t, uk, *pw);
+  } else {
+    kernels::pack_b(src.data(), n, k, stride_n, stride_k, t, uk, *pw);
+  }
+  std::copy(bias.begin(), bias.end(), pw->bias_f32.begin());
+  return pw;
+}
+
+std::vector<float> bias_of(const Node& n, const Value* b, int64_t count, float beta) {
+  std::vector<float> out(count, 0.f);
+  if (!b) return out;
+  if (!b->is_constant()) fail(n, "bias must be a constant");
+  std::vector<float> v = b->data->to_floats();
+  if (v.size() != 1 && static_cast<int64_t>(v.size()) != count) fail(n, "bias size mismatch");
+  for (int64_t i = 0; i < count; ++i) out[i] = beta * v[v.size() == 1 ? 0 : i];
+  return out;
+}
+
+std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
+  if (!is_nhwc(n)) fail(n, "convolution must be NHWC here (the layout pass did not run)");
+  if (n.attrs.i("group", 1) != 1) return nullptr;  // grouped: reference path
+  Bound x = bind(n.in(0)), y = bind(n.out(0));
+  const Value* w = n.in(1);
+  if (!w->is_constant()) fail(n, "weights must be constant");
+  auto k = n.attrs.ints("kernel_shape"), s = n.attrs.ints("strides", {1, 1});
+  auto d = n.attrs.ints("dilations", {1, 1}), p = n.attrs.ints("pads", {0, 0, 0, 0});
+  ConvGeom g;
+  g.batch = x.shape[0];
+  g.in_h = x.shape[1], g.in_w = x.shape[2], g.in_c = x.shape[3];
+  g.out_h = y.shape[1], g.out_w = y.shape[2], g.out_c = y.shape[3];
+  g.k_h = k[0], g.k_w = k[1], g.stride_h = s[0], g.stride_w = s[1], g.dil_h = d[0], g.dil_w = d[1];
+  g.pad_t = p[0], g.pad_l = p[1];
+  g.in_pixel_stride = x.pixel_stride;
+  g.out_pixel_stride = y.pixel_stride;
+  GemmType t = gemm_type(n, x.dtype, y.dtype);
+  std::vector<float> wf = w->data->to_floats();
+  std::vector<float> ohwi = kernels::oihw_to_ohwi(wf.data(), g.out_c, g.in_c, g.k_h, g.k_w);
+  Tensor wt = Tensor::from_floats({static_cast<int64_t>(ohwi.size())}, ohwi);
+  auto pw = pack_float(t, wt, g.out_c, g.k(), g.k(), 1, 1.f, bias_of(n, n.in(2), g.out_c, 1.f));
+  ConvArgs a;
+  a.g = g;
+  a.in = x.data;
+  a.out = y.data;
+  a.lo = n.attrs.s("activation") == "relu" ? 0.f : -3.4e38f;
+  a.pack_a = kernels::conv_needs_packing(t, pw->uk, g.in_c);
+  std::vector<uint8_t> zero(g.in_c * dtype_size(x.dtype), 0);
+  return std::make_unique<ConvStep>(a, std::move(pw), std::move(zero));
+}
+
+// Gemm/MatMul with a constant 2-D B as a 1x1 "conv" over M rows.
+std::unique_ptr<Step> dense_step(const Node& n, const Binder& bind) {
+  const Value* bv = n.in(1);
+  bool gemm = n.op == Op::Gemm;
+  if (!bv->is_constant() || bv->rank() != 2 || (gemm && n.attrs.i("transA"))) return nullptr;
+  const Value* c = gemm ? n.in(2) : nullptr;
+  if (c && (!c->is_constant() || (c->rank() == 2 && c->shape[0] != 1))) return nullptr;
+  Bound x = bind(n.in(0)), y = bind(n.out(0));
+  if (!x.dense() || !y.dense()) return nullptr;
+  bool trans_b = gemm && n.attrs.i("transB");
+  int64_t kk = trans_b ? bv->shape[1] : bv->shape[0];
+  int64_t nn = trans_b ? bv->shape[0] : bv->shape[1];
+  ConvGeom g;
+  g.batch = x.numel() / kk;
+  g.in_c = g.in_pixel_stride = kk;
+  g.out_c = g.out_pixel_stride = nn;
+  GemmType t = gemm_type(n, x.dtype, y.dtype);
+  float alpha = gemm ? n.attrs.f("alpha", 1.f) : 1.f, beta = gemm ? n.attrs.f("beta", 1.f) : 1.f;
+  auto pw = pack_float(t, *bv->data, nn, kk, trans_b ? kk : 1, trans_b ? 1 : nn, alpha,
+                       bias_of(n, c, nn, beta));
+  ConvArgs a;
+  a.g = g;
+  a.in = x.data;
+  a.out = y.data;
+  a.pack_a = kernels::conv_needs_packing(t, pw->uk, kk);
+  std::vector<uint8_t> zero(kk * dtype_size(x.dtype), 0);
+  return std::make_unique<ConvStep>(a, std::move(pw), std::move(zero));
+}
+
+// Reference Gemm: Y = alpha * A' B' + beta * C (C broadcast), any operand at run time.
+std::unique_ptr<Step> gemm_ref_step(const Node& n, const Binder& bind) {
+  Bound a = bind(n.in(0)), b = bind(n.in(1)), y = bind(n.out(0));
+  if (a.dtype != DType::f32) fail(n, "reference Gemm supports f32 only");
+  bool ta = n.attrs.i("transA"), tb = n.attrs.i("transB");
+  float alpha = n.attrs.f("alpha", 1.f), beta = n.attrs.f("beta", 1.f);
+  int64_t m = y.shape[0], nn = y.shape[1], k = ta ? a.shape[0] : a.shape[1];
+  Bound c = n.in(2) ? bind(n.in(2)) : Bound{};
+  kernels::Dims c_strides = n.in(2) ? kernels::broadcast_strides(c.shape, y.shape) : kernels::Dims{};
+  return std::make_unique<FnStep>([=] {
+    const float* pa = a.as<float>();
+    const float* pb = b.as<float>();
+    float* py = y.as<float>();
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < nn; ++j) {
+        double acc = 0;
+        for (int64_t kk = 0; kk < k; ++kk)
+          acc += double{pa[ta ? kk * m + i : i * k + kk]} * pb[tb ? j * k + kk : kk * nn + j];
+        float v = alpha * static_cast<float>(acc);
+        if (c.data) v += beta * c.as<float>()[i * c_strides[0] + j * c_strides[1]];
+        py[i * nn + j] = v;
+      }
+  });
+}
+
+// Reference MatMul with numpy broadcasting over batch dimensions.
+std::unique_ptr<Step> matmul_ref_step(const Node& n, const Binder& bind) {
+  Bound a = bind(n.in(0)), b = bind(n.in(1)), y = bind(n.out(0));
+  if (a.dtype != DType::f32) fail(n, "reference MatMul supports f32 only");
+  Shape sa = a.shape, sb = b.shape;
+  if (sa.size() == 1) sa.insert(sa.begin(), 1);
+  if (sb.size() == 1) sb.push_back(1);
+  int64_t m = sa[sa.size() - 2], k = sa.back(), nn = sb.back();
+  Shape batch = broadcast_shapes(Shape(sa.begin(), sa.end() - 2), Shape(sb.begin(), sb.end() - 2));
+  kernels::Dims ba = kernels::broadcast_strides(Shape(sa.begin(), sa.end() - 2), batch);
+  kernels::Dims bb = kernels::broadcast_strides(Shape(sb.begin(), sb.end() - 2), batch);
+  int64_t count = shape_numel(batch);
+  std::vector<int64_t> off_a(count), off_b(count);
+  kernels::Dims strides = kernels::contiguous_strides(batch);
+  for (int64_t t = 0; t < count; ++t) {
+    int64_t rem = t, oa = 0, ob = 0;
+    for (size_t d = 0; d < batch.size(); ++d) {
+      int64_t i = rem / strides[d];
+      rem %= strides[d];
+      oa += i * ba[d];
+      ob += i * bb[d];
+    }
+    off_a[t] = oa * m * k;
+    off_b[t] = ob * k * nn;
+  }
+  return std::make_unique<FnStep>([=] {
+    kernels::matmul_f32(a.as<float>(), off_a.data(), b.as<float>(), off_b.data(), y.as<float>(),
+                        count, m, k, nn);
+  });
+}
+
+}  // namespace
+
+std::unique_ptr<Step> make_gemm_step(const Node& n, const Binder& bind) {
+  if (n.op == Op::Conv) {
+    if (auto s = conv_step(n, bind)) return s;
+    fail(n, "grouped convolution is not supported");
+  }
+  if (auto s = dense_step(n, bind)) return s;
+  return n.op == Op::Gemm ? gemm_ref_step(n, bind) : matmul_ref_step(n, bind);
+}
+
+}  // namespace qcc

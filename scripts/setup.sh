@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything qcc needs on a fresh Debian 12 machine (as root, or with sudo):
+# the build (compiler, CMake, the six library packages), the tests (ONNX node test data,
+# PyTorch/torchvision for exporting Inception V3, Node.js for the ONNX Runtime reference peer).
+# Safe to re-run: packages already present are not reinstalled.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake pkg-config
+  libonnx-dev libprotobuf-dev protobuf-compiler libxsimd-dev libtbb-dev libstb-dev libgtest-dev
+  libonnx-testdata python3-torchvision python3-onnx python3-pil nodejs npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The reference peer: onnxruntime-node (its binary ships inside the npm package; the install
+# script that would download more is skipped).
+if [ ! -d tools/node_modules/onnxruntime-node ]; then
+  echo "setup: installing onnxruntime-node into tools/node_modules"
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix tools --no-audit --no-fund --loglevel=error
+fi
+echo "setup: ok"

@@ -1,0 +1,66 @@
+// Half conversions: every half value round-trips, float->half rounds to nearest even, and the
+// F16C array versions agree with the scalar definition bit for bit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "ir/half.h"
+#include "kernels/convert.h"
+#include "kernels/cpu.h"
+
+namespace qcc::kernels {
+namespace {
+
+TEST(ConvertTest, EveryHalfRoundTrips) {
+  for (uint32_t h = 0; h < 65536; ++h) {
+    float f = half_to_float(static_cast<uint16_t>(h));
+    if (std::isnan(f)) continue;
+    ASSERT_EQ(float_to_half(f), h) << std::hex << h;
+  }
+}
+
+TEST(ConvertTest, RoundsToNearestEven) {
+  EXPECT_EQ(float_to_half(1.0f + 1.0f / 2048), 0x3c00);          // tie -> even (down)
+  EXPECT_EQ(float_to_half(1.0f + 3.0f / 2048), 0x3c02);          // tie -> even (up)
+  EXPECT_EQ(float_to_half(65504.f), 0x7bff);
+  EXPECT_EQ(float_to_half(65520.f), 0x7c00);                      // overflows to inf
+  EXPECT_EQ(float_to_half(std::ldexp(1.f, -25)), 0x0000);        // half the smallest subnormal
+  EXPECT_EQ(float_to_half(std::ldexp(1.5f, -25)), 0x0001);
+  EXPECT_EQ(float_to_half(-0.f), 0x8000);
+}
+
+TEST(ConvertTest, ArrayVersionsMatchScalarDefinition) {
+  std::mt19937 rng(1);
+  for (int64_t n : {0, 1, 7, 8, 9, 31, 1000}) {
+    std::vector<float> f(n), back(n);
+    std::vector<uint16_t> h(n), h_ref(n);
+    for (auto& v : f) {
+      uint32_t bits = rng();
+      std::memcpy(&v, &bits, 4);
+      if (std::isnan(v)) v = 1.f;
+    }
+    convert_f32_to_f16(f.data(), h.data(), n);
+    ref::convert_f32_to_f16(f.data(), h_ref.data(), n);
+    ASSERT_EQ(h, h_ref) << "n=" << n;
+    convert_f16_to_f32(h.data(), back.data(), n);
+    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(back[i], half_to_float(h[i]));
+  }
+}
+
+TEST(ConvertTest, QuantizeRoundsHalfToEvenAndSaturates) {
+  const float x[] = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 300.f, -300.f, 127.4f};
+  int8_t q[8];
+  quantize_f32_to_s8(x, q, 8, 1.f, 0);
+  const int8_t want[] = {0, 2, 2, 0, -2, 127, -128, 127};
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(q[i], want[i]) << i;
+  uint8_t u[8];
+  quantize_f32_to_u8(x, u, 8, 1.f, 128);
+  EXPECT_EQ(u[0], 128);
+  EXPECT_EQ(u[5], 255);
+  EXPECT_EQ(u[6], 0);
+}
+
+}  // namespace
+}  // namespace qcc::kernels

@@ -1,0 +1,174 @@
+// Each SIMD micro-kernel against the scalar reference with the same tile shape, on random sizes:
+// partial rows and columns, K of 1..40 (int8: multiples of 4), several taps, padded ldc.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "ir/half.h"
+#include "kernels/gemm_ukernel.h"
+#include "kernels/isa_sets.h"
+
+namespace qcc::kernels {
+namespace {
+
+struct Case {
+  int taps, m, n;
+  int64_t kc, ldc;
+};
+
+class UkernelTester {
+ public:
+  UkernelTester(const UkernelSet& set, GemmType type, uint32_t seed)
+      : type_(type), uk_(set.get(type)), ref_(ukernels_ref(uk_.mr, uk_.nr).get(type)), rng_(seed) {}
+
+  // Runs both kernels on one random case; returns the max abs difference (q8: count of differing
+  // outputs, which must be 0).
+  double run(const Case& c) {
+    const bool q8 = type_ != GemmType::f32 && type_ != GemmType::f16;
+    const bool signed_a = type_ == GemmType::q8s_s8out || type_ == GemmType::q8s_f32out;
+    const int a_bytes = q8 ? 1 : 4;
+    // A: taps x mr rows of kc elements (distinct buffers so pointer arithmetic is exercised).
+    std::vector<std::vector<uint8_t>> rows(c.taps * uk_.mr, std::vector<uint8_t>(c.kc * a_bytes));
+    std::vector<const void*> a(rows.size()), a_flipped(rows.size());
+    std::vector<std::vector<uint8_t>> flipped = rows;
+    std::uniform_real_distribution<float> fd(-1.f, 1.f);
+    std::uniform_int_distribution<int> act(signed_a ? -128 : 0, 127), wgt(-127, 127);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      for (int64_t k = 0; k < c.kc; ++k) {
+        if (q8) {
+          rows[i][k] = static_cast<uint8_t>(act(rng_));
+          flipped[i][k] = rows[i][k] ^ 0x80;
+        } else {
+          float v = fd(rng_);
+          std::memcpy(&rows[i][k * 4], &v, 4);
+        }
+      }
+      a[i] = rows[i].data();
+      a_flipped[i] = flipped[i].data();
+    }
+    const int64_t k_total = c.kc * c.taps;
+    const int b_bytes = type_ == GemmType::f32 ? 4 : type_ == GemmType::f16 ? 2 : 1;
+    std::vector<uint8_t> b(k_total * uk_.nr * b_bytes);
+    std::vector<int64_t> wsum(uk_.nr, 0);
+    for (int64_t i = 0; i < k_total * uk_.nr; ++i) {
+      if (type_ == GemmType::f32) {
+        float v = fd(rng_);
+        std::memcpy(&b[i * 4], &v, 4);
+      } else if (type_ == GemmType::f16) {
+        uint16_t h = float_to_half(fd(rng_));
+        std::memcpy(&b[i * 2], &h, 2);
+      } else {
+        b[i] = static_cast<uint8_t>(wgt(rng_));
+        wsum[(i / 4) % uk_.nr] += static_cast<int8_t>(b[i]);
+      }
+    }
+    std::vector<float> bias_f(uk_.nr), scale(uk_.nr);
+    std::vector<int32_t> bias_q(uk_.nr), bias_flip(uk_.nr);
+    for (int j = 0; j < uk_.nr; ++j) {
+      bias_f[j] = fd(rng_);
+      bias_q[j] = static_cast<int32_t>(fd(rng_) * 5000);
+      bias_flip[j] = bias_q[j] - static_cast<int32_t>(128 * wsum[j]);
+      scale[j] = 0.0005f + 0.002f * std::fabs(fd(rng_));
+    }
+    const int out_bytes = type_ == GemmType::f16 ? 2 : (type_ == GemmType::q8_s8out || type_ == GemmType::q8s_s8out) ? 1 : 4;
+    std::vector<uint8_t> c_ref(uk_.mr * c.ldc * out_bytes, 0xAB), c_simd = c_ref;
+    UkernelArgs args;
+    args.taps = c.taps;
+    args.kc = c.kc;
+    args.a = a.data();
+    args.b = b.data();
+    args.ldc = c.ldc;
+    args.m = c.m;
+    args.n = c.n;
+    args.bias = q8 ? static_cast<const void*>(bias_q.data()) : bias_f.data();
+    args.scale = scale.data();
+    args.lo = q8 ? -128.f : -0.5f;
+    args.hi = q8 ? 127.f : 3.4e38f;
+    args.mr = uk_.mr;
+    args.nr = uk_.nr;
+    args.c = c_ref.data();
+    ref_.fn(args);
+    if (signed_a && uk_.flip_signed_input) {  // VNNI: the kernel reads a + 128, bias compensated
+      args.a = a_flipped.data();
+      args.bias = bias_flip.data();
+    }
+    args.c = c_simd.data();
+    uk_.fn(args);
+    return diff(c_ref, c_simd, out_bytes);
+  }
+
+  static double diff(const std::vector<uint8_t>& x, const std::vector<uint8_t>& y, int bytes) {
+    double worst = 0;
+    for (size_t i = 0; i < x.size() / bytes; ++i) {
+      double a, b;
+      if (bytes == 4) {
+        float fa, fb;
+        std::memcpy(&fa, &x[i * 4], 4);
+        std::memcpy(&fb, &y[i * 4], 4);
+        a = fa, b = fb;
+      } else if (bytes == 2) {
+        uint16_t ha, hb;
+        std::memcpy(&ha, &x[i * 2], 2);
+        std::memcpy(&hb, &y[i * 2], 2);
+        a = half_to_float(ha), b = half_to_float(hb);
+      } else {
+        a = static_cast<int8_t>(x[i]), b = static_cast<int8_t>(y[i]);
+      }
+      // Floats relative to the magnitude (a half ulp grows with |x|); int8 exact.
+      worst = std::max(worst, bytes == 1 ? std::fabs(a - b) : std::fabs(a - b) / std::max(1.0, std::fabs(a)));
+    }
+    return worst;
+  }
+
+  const Ukernel& uk() const { return uk_; }
+
+ private:
+  GemmType type_;
+  Ukernel uk_, ref_;
+  std::mt19937 rng_;
+};
+
+class UkernelTest : public ::testing::TestWithParam<std::tuple<int, GemmType>> {};
+
+TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
+  auto sets = test::runnable_sets();
+  auto [set_index, type] = GetParam();
+  if (set_index >= static_cast<int>(sets.size())) GTEST_SKIP() << "ISA not available on this CPU";
+  UkernelTester t(*sets[set_index], type, 42 + set_index);
+  const bool q8 = type != GemmType::f32 && type != GemmType::f16;
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 60; ++iter) {
+    Case c;
+    c.taps = 1 + static_cast<int>(rng() % 3);
+    c.m = 1 + static_cast<int>(rng() % t.uk().mr);
+    c.n = 1 + static_cast<int>(rng() % t.uk().nr);
+    c.kc = q8 ? 4 * (1 + rng() % 10) : 1 + rng() % 40;
+    if (iter == 0) c.m = t.uk().mr, c.n = t.uk().nr;  // a full tile at least once
+    c.ldc = c.n + rng() % 5;
+    double d = t.run(c);
+    if (q8)
+      ASSERT_EQ(d, 0.0) << "taps " << c.taps << " m " << c.m << " n " << c.n << " kc " << c.kc;
+    else if (type == GemmType::f16)
+      ASSERT_LE(d, 2e-3) << "kc " << c.kc;  // one f16 ulp
+    else
+      ASSERT_LE(d, 1e-4) << "kc " << c.kc;
+  }
+}
+
+std::string case_name(const ::testing::TestParamInfo<std::tuple<int, GemmType>>& info) {
+  static const char* types[] = {"f32", "f16", "q8_s8out", "q8_f32out", "q8s_s8out", "q8s_f32out"};
+  static const char* isas[] = {"ref", "avx2", "avx512"};
+  return std::string(isas[std::get<0>(info.param)]) + "_" + types[static_cast<int>(std::get<1>(info.param))];
+}
+
+INSTANTIATE_TEST_SUITE_P(AllIsas, UkernelTest,
+                         ::testing::Combine(::testing::Values(1, 2),
+                                            ::testing::Values(GemmType::f32, GemmType::f16, GemmType::q8_s8out,
+                                                              GemmType::q8_f32out, GemmType::q8s_s8out,
+                                                              GemmType::q8s_f32out)),
+                         case_name);
+
+}  // namespace
+}  // namespace qcc::kernels

@@ -1,0 +1,107 @@
+// NHWC pooling kernels against direct loops: padding, strides, count_include_pad, slices.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "ir/half.h"
+#include "kernels/pool.h"
+
+namespace qcc::kernels {
+namespace {
+
+struct PoolCase {
+  PoolGeom g;
+  bool is_max;
+};
+
+PoolGeom random_geom(std::mt19937& rng) {
+  PoolGeom g;
+  g.batch = 1 + rng() % 2;
+  g.k_h = 1 + rng() % 3, g.k_w = 1 + rng() % 3;
+  g.in_h = g.k_h + rng() % 6, g.in_w = g.k_w + rng() % 6, g.c = 1 + rng() % 37;
+  g.stride_h = 1 + rng() % 2, g.stride_w = 1 + rng() % 2;
+  g.pad_t = rng() % g.k_h, g.pad_l = rng() % g.k_w, g.pad_b = rng() % g.k_h, g.pad_r = rng() % g.k_w;
+  g.out_h = (g.in_h + g.pad_t + g.pad_b - g.k_h) / g.stride_h + 1;
+  g.out_w = (g.in_w + g.pad_l + g.pad_r - g.k_w) / g.stride_w + 1;
+  g.in_pixel_stride = g.c + rng() % 3;
+  g.out_pixel_stride = g.c + rng() % 3;
+  g.count_include_pad = rng() % 2;
+  return g;
+}
+
+// Direct pooling of pixel (n, oh, ow), channel c.
+double reference(const PoolGeom& g, const std::vector<float>& x, bool is_max, int64_t n, int64_t oh,
+                 int64_t ow, int64_t c) {
+  double acc = is_max ? -std::numeric_limits<double>::infinity() : 0;
+  int64_t count = 0;
+  for (int64_t i = 0; i < g.k_h; ++i)
+    for (int64_t j = 0; j < g.k_w; ++j) {
+      int64_t ih = oh * g.stride_h - g.pad_t + i, iw = ow * g.stride_w - g.pad_l + j;
+      if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) {
+        count += g.count_include_pad;
+        continue;
+      }
+      double v = x[((n * g.in_h + ih) * g.in_w + iw) * g.in_pixel_stride + c];
+      acc = is_max ? std::max(acc, v) : acc + v;
+      ++count;
+    }
+  return is_max ? acc : acc / count;
+}
+
+TEST(PoolTest, FloatAndHalfMatchDirectLoops) {
+  std::mt19937 rng(3);
+  for (int iter = 0; iter < 40; ++iter) {
+    PoolGeom g = random_geom(rng);
+    std::vector<float> x(g.batch * g.in_h * g.in_w * g.in_pixel_stride);
+    for (auto& v : x) v = half_to_float(float_to_half(std::uniform_real_distribution<float>(-4, 4)(rng)));
+    std::vector<uint16_t> xh(x.size());
+    for (size_t i = 0; i < x.size(); ++i) xh[i] = float_to_half(x[i]);
+    const int64_t outs = g.batch * g.out_h * g.out_w * g.out_pixel_stride;
+    for (bool is_max : {true, false}) {
+      std::vector<float> y(outs);
+      std::vector<uint16_t> yh(outs);
+      (is_max ? maxpool_nhwc_f32 : avgpool_nhwc_f32)(g, x.data(), y.data(), 0, g.rows());
+      (is_max ? maxpool_nhwc_f16 : avgpool_nhwc_f16)(g, xh.data(), yh.data(), 0, g.rows());
+      for (int64_t n = 0; n < g.batch; ++n)
+        for (int64_t oh = 0; oh < g.out_h; ++oh)
+          for (int64_t ow = 0; ow < g.out_w; ++ow)
+            for (int64_t c = 0; c < g.c; ++c) {
+              double ref = reference(g, x, is_max, n, oh, ow, c);
+              int64_t o = ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride + c;
+              ASSERT_NEAR(y[o], ref, 1e-5) << "iter " << iter << (is_max ? " max" : " avg");
+              ASSERT_NEAR(half_to_float(yh[o]), ref, 4e-3) << "iter " << iter << " f16";
+            }
+    }
+  }
+}
+
+TEST(PoolTest, Int8MaxIsExactAndAverageRequantizes) {
+  std::mt19937 rng(5);
+  for (int iter = 0; iter < 30; ++iter) {
+    PoolGeom g = random_geom(rng);
+    std::vector<int8_t> x(g.batch * g.in_h * g.in_w * g.in_pixel_stride);
+    std::vector<float> xf(x.size());
+    for (size_t i = 0; i < x.size(); ++i) xf[i] = x[i] = static_cast<int8_t>(rng() % 256 - 128);
+    const int64_t outs = g.batch * g.out_h * g.out_w * g.out_pixel_stride;
+    std::vector<int8_t> ymax(outs), yavg(outs);
+    const float s_in = 0.02f, s_out = 0.015f;
+    maxpool_nhwc_s8(g, x.data(), ymax.data(), 0, g.rows());
+    avgpool_nhwc_s8(g, x.data(), yavg.data(), s_in, s_out, 0, g.rows());
+    for (int64_t n = 0; n < g.batch; ++n)
+      for (int64_t oh = 0; oh < g.out_h; ++oh)
+        for (int64_t ow = 0; ow < g.out_w; ++ow)
+          for (int64_t c = 0; c < g.c; ++c) {
+            int64_t o = ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride + c;
+            double mx = reference(g, xf, true, n, oh, ow, c);
+            // Padding never wins a max (ONNX pads max pooling with -inf).
+            ASSERT_EQ(ymax[o], static_cast<int8_t>(mx));
+            double avg = reference(g, xf, false, n, oh, ow, c) * s_in / s_out;
+            ASSERT_NEAR(yavg[o], std::clamp(std::nearbyint(avg), -128.0, 127.0), 1.0);
+          }
+  }
+}
+
+}  // namespace
+}  // namespace qcc::kernels

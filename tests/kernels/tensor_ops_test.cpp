@@ -1,0 +1,59 @@
+// Data-movement kernels on small hand-checked cases.
+#include <gtest/gtest.h>
+
+#include "kernels/elementwise.h"
+#include "kernels/tensor_ops.h"
+
+namespace qcc::kernels {
+namespace {
+
+TEST(TensorOpsTest, StridedCopyTransposes) {
+  const float x[6] = {1, 2, 3, 4, 5, 6};  // [2,3]
+  float y[6];
+  strided_copy(x, {1, 3}, y, {3, 2}, 4);  // transpose to [3,2]
+  const float want[6] = {1, 4, 2, 5, 3, 6};
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(y[i], want[i]);
+}
+
+TEST(TensorOpsTest, GatherWrapsNegativeIndicesAndRejectsOutOfRange) {
+  const int64_t x[6] = {10, 11, 12, 20, 21, 22};  // [2,3]
+  int64_t y[4];
+  const int64_t idx[2] = {-1, 0};
+  ASSERT_TRUE(gather(x, {2, 3}, 1, idx, 2, y, 8));
+  const int64_t want[4] = {12, 10, 22, 20};
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(y[i], want[i]);
+  const int64_t bad[1] = {3};
+  EXPECT_FALSE(gather(x, {2, 3}, 1, bad, 1, y, 8));
+}
+
+TEST(TensorOpsTest, PadModes) {
+  const float x[3] = {1, 2, 3};
+  float y[7];
+  float zero = 0;
+  pad(x, {3}, {2, 2}, PadMode::constant, &zero, y, 4);
+  const float c[7] = {0, 0, 1, 2, 3, 0, 0};
+  pad(x, {3}, {2, 2}, PadMode::reflect, &zero, y + 0, 4);
+  const float r[7] = {3, 2, 1, 2, 3, 2, 1};
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(y[i], r[i]);
+  pad(x, {3}, {2, 2}, PadMode::edge, &zero, y, 4);
+  const float e[7] = {1, 1, 1, 2, 3, 3, 3};
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(y[i], e[i]);
+  pad(x, {3}, {2, 2}, PadMode::constant, &zero, y, 4);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(y[i], c[i]);
+}
+
+TEST(TensorOpsTest, BroadcastBinary) {
+  const float a[6] = {1, 2, 3, 4, 5, 6};  // [2,3]
+  const float b[3] = {10, 20, 30};        // [3]
+  float y[6];
+  ASSERT_TRUE(binary(BinaryOp::add, ElemType::f32, a, broadcast_strides({2, 3}, {2, 3}), b,
+                     broadcast_strides({3}, {2, 3}), y, {2, 3}));
+  const float want[6] = {11, 22, 33, 14, 25, 36};
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(y[i], want[i]);
+  const int64_t ia[2] = {7, 8}, zero[1] = {0};
+  int64_t iy[2];
+  EXPECT_FALSE(binary(BinaryOp::div, ElemType::s64, ia, {1}, zero, {0}, iy, {2}));
+}
+
+}  // namespace
+}  // namespace qcc::kernels

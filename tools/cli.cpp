@@ -1,0 +1,260 @@
+#include "tools/cli.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <unistd.h>
+
+namespace qcc::cli {
+
+Args::Args(const CommandSpec& spec, int argc, char** argv) : spec_(spec) {
+  for (int i = 0; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "-h" || a == "--help") {
+      help_ = true;
+      return;
+    }
+    if (a.size() > 2 && a.rfind("--", 0) == 0) {
+      std::string name = a.substr(2), value;
+      size_t eq = name.find('=');
+      if (eq != std::string::npos) {
+        value = name.substr(eq + 1);
+        name = name.substr(0, eq);
+      }
+      const OptionSpec* opt = nullptr;
+      for (const auto& o : spec.options)
+        if (o.name == name) opt = &o;
+      if (!opt) throw UsageError("unknown option --" + name);
+      if (!opt->value.empty() && eq == std::string::npos) {
+        if (i + 1 >= argc) throw UsageError("--" + name + " needs a value (" + opt->value + ")");
+        value = argv[++i];
+      }
+      values_[name] = opt->value.empty() ? "1" : value;
+      continue;
+    }
+    positional_.push_back(a);
+  }
+  int n = static_cast<int>(positional_.size());
+  if (n < spec.min_positional) throw UsageError("missing arguments");
+  if (n > spec.max_positional) throw UsageError("too many arguments");
+}
+
+std::string Args::str(const std::string& name, const std::string& def) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? def : it->second;
+}
+
+int64_t Args::integer(const std::string& name, int64_t def) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return def;
+  try {
+    size_t used = 0;
+    int64_t v = std::stoll(it->second, &used);
+    if (used == it->second.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--" + name + " expects an integer, got '" + it->second + "'");
+}
+
+double Args::real(const std::string& name, double def) const {
+  auto it = values_.find(name);
+  if (it == values_.end()) return def;
+  try {
+    size_t used = 0;
+    double v = std::stod(it->second, &used);
+    if (used == it->second.size()) return v;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--" + name + " expects a number, got '" + it->second + "'");
+}
+
+std::string usage(const CommandSpec& spec) {
+  return "usage: qcc " + spec.name + " " + spec.args + (spec.options.empty() ? "" : " [options]");
+}
+
+void print_help(std::ostream& os, const CommandSpec& spec) {
+  os << usage(spec) << "\n\n" << spec.summary << "\n";
+  if (spec.options.empty()) return;
+  os << "\noptions:\n";
+  for (const auto& o : spec.options) {
+    std::string left = "  --" + o.name + (o.value.empty() ? "" : " " + o.value);
+    os << std::left << std::setw(26) << left << " " << o.help;
+    if (!o.def.empty()) os << " (default " << o.def << ")";
+    os << "\n";
+  }
+  os << "  -h, --help                 show this help\n";
+}
+
+Json Json::object() {
+  Json j;
+  j.kind_ = kObj;
+  return j;
+}
+Json Json::array() {
+  Json j;
+  j.kind_ = kArr;
+  return j;
+}
+Json::Json(double v) : kind_(kNum), num_(v) {}
+Json::Json(int64_t v) : kind_(kInt), int_(v) {}
+Json::Json(bool v) : kind_(kBool), bool_(v) {}
+Json::Json(const std::string& v) : kind_(kStr), str_(v) {}
+
+Json& Json::set(const std::string& key, Json v) {
+  for (auto& [k, val] : members_)
+    if (k == key) {
+      val = std::move(v);
+      return *this;
+    }
+  members_.emplace_back(key, std::move(v));
+  return *this;
+}
+
+Json& Json::push(Json v) {
+  items_.push_back(std::move(v));
+  return *this;
+}
+
+namespace {
+void write_string(std::ostringstream& os, const std::string& s) {
+  os << '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': os << "\\\""; break;
+      case '\\': os << "\\\\"; break;
+      case '\n': os << "\\n"; break;
+      case '\t': os << "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          os << buf;
+        } else {
+          os << c;
+        }
+    }
+  }
+  os << '"';
+}
+}  // namespace
+
+void Json::write(std::ostringstream& os, int indent, int depth) const {
+  std::string pad(indent * (depth + 1), ' '), end_pad(indent * depth, ' ');
+  const char* nl = indent ? "\n" : "";
+  switch (kind_) {
+    case kNull: os << "null"; break;
+    case kNum:
+      if (std::isfinite(num_)) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.9g", num_);
+        os << buf;
+      } else {
+        os << "null";  // JSON has no inf/nan
+      }
+      break;
+    case kInt: os << int_; break;
+    case kBool: os << (bool_ ? "true" : "false"); break;
+    case kStr: write_string(os, str_); break;
+    case kObj:
+      os << '{' << nl;
+      for (size_t i = 0; i < members_.size(); ++i) {
+        os << pad;
+        write_string(os, members_[i].first);
+        os << ": ";
+        members_[i].second.write(os, indent, depth + 1);
+        os << (i + 1 < members_.size() ? "," : "") << nl;
+      }
+      os << end_pad << '}';
+      break;
+    case kArr:
+      os << '[' << nl;
+      for (size_t i = 0; i < items_.size(); ++i) {
+        os << pad;
+        items_[i].write(os, indent, depth + 1);
+        os << (i + 1 < items_.size() ? "," : "") << nl;
+      }
+      os << end_pad << ']';
+      break;
+  }
+}
+
+std::string Json::dump(int indent) const {
+  std::ostringstream os;
+  write(os, indent, 0);
+  return os.str();
+}
+
+void Json::save(const std::string& path) const {
+  std::ofstream f(path);
+  f << dump() << "\n";
+  if (!f) throw std::runtime_error(path + ": cannot write JSON");
+}
+
+void Table::print(std::ostream& os) const {
+  std::vector<size_t> w;
+  for (const auto& r : rows_)
+    for (size_t i = 0; i < r.size(); ++i) {
+      if (w.size() <= i) w.push_back(0);
+      w[i] = std::max(w[i], r[i].size());
+    }
+  for (size_t ri = 0; ri < rows_.size(); ++ri) {
+    const auto& r = rows_[ri];
+    for (size_t i = 0; i < r.size(); ++i) {
+      // First column left-aligned (names), the rest right-aligned (numbers).
+      if (i == 0)
+        os << std::left << std::setw(static_cast<int>(w[i])) << r[i];
+      else
+        os << "  " << std::right << std::setw(static_cast<int>(w[i])) << r[i];
+    }
+    os << "\n";
+    if (ri == 0) {
+      size_t total = 0;
+      for (size_t x : w) total += x + 2;
+      os << std::string(total - 2, '-') << "\n";
+    }
+  }
+}
+
+std::string fmt(double v, int decimals) {
+  if (!std::isfinite(v)) return std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf");
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+Progress::Progress(std::string label, int64_t total, std::string unit)
+    : label_(std::move(label)), unit_(std::move(unit)), total_(total), tty_(isatty(2)),
+      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+
+void Progress::advance(int64_t n) {
+  done_ += n;
+  auto now = std::chrono::steady_clock::now();
+  if (tty_ && now - last_draw_ > std::chrono::milliseconds(200)) {
+    last_draw_ = now;
+    draw(false);
+  }
+}
+
+void Progress::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (tty_) draw(true);
+}
+
+void Progress::draw(bool final) {
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double rate = secs > 0 ? done_ / secs : 0;
+  double frac = total_ > 0 ? static_cast<double>(done_) / total_ : 0;
+  int filled = static_cast<int>(frac * 30);
+  std::string bar(filled, '#');
+  bar += std::string(30 - filled, '.');
+  double eta = rate > 0 ? (total_ - done_) / rate : 0;
+  std::fprintf(stderr, "\r%s [%s] %lld/%lld %.1f %s/s ETA %.0fs   ", label_.c_str(), bar.c_str(),
+               static_cast<long long>(done_), static_cast<long long>(total_), rate, unit_.c_str(),
+               final ? 0.0 : eta);
+  if (final) std::fprintf(stderr, "\n");
+}
+
+}  // namespace qcc::cli

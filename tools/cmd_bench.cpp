@@ -1,0 +1,116 @@
+// qcc bench: median inference time per image of a model on random inputs.
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <random>
+
+#include "frontend/onnx_import.h"
+#include "kernels/cpu.h"
+#include "runtime/session.h"
+#include "tools/commands.h"
+
+namespace qcc {
+
+const cli::CommandSpec& bench_spec() {
+  static const cli::CommandSpec s = {
+      "bench", "MODEL.onnx",
+      "Time inference on random inputs: median over iterations after warm-up, per image.",
+      {{"batch", "N", "images per run", "16"},
+       {"iters", "N", "timed runs", "10"},
+       {"warmup", "N", "untimed runs first", "2"},
+       {"profile", "", "print time per op type and the slowest nodes", ""},
+       {"json", "FILE", "write the result as JSON", ""},
+       threads_option()},
+      1, 1};
+  return s;
+}
+
+namespace {
+
+Tensor random_input(const Value& v, int64_t batch, std::mt19937& rng) {
+  Shape s = v.shape;
+  for (auto& d : s)
+    if (d < 0) d = batch;
+  Tensor t(v.dtype, s);
+  if (v.dtype != DType::f32) return t;  // zeros for integer inputs
+  std::normal_distribution<float> dist(0.f, 1.f);
+  for (int64_t i = 0; i < t.numel(); ++i) t.data<float>()[i] = dist(rng);
+  return t;
+}
+
+void print_profile(const Plan& plan, int64_t batch) {
+  std::map<std::string, std::pair<double, int64_t>> by_op;
+  double total = 0;
+  for (const auto& p : plan.profile()) {
+    if (!p.runs) continue;
+    auto& e = by_op[std::string(op_name(p.op)) + " " + p.dtype];
+    e.first += p.total_ms / p.runs;
+    e.second += p.macs;
+    total += p.total_ms / p.runs;
+  }
+  cli::Table t({"op", "ms/batch", "share", "GMAC/s"});
+  for (auto& [name, e] : by_op)
+    t.add({name, cli::fmt(e.first, 2), cli::fmt(100 * e.first / total, 1) + "%",
+           e.second ? cli::fmt(e.second / (e.first * 1e6), 1) : ""});
+  std::cout << "\nprofile (mean over timed runs, batch " << batch << ")\n";
+  t.print(std::cout);
+  std::vector<const StepProfile*> steps;
+  for (const auto& p : plan.profile())
+    if (p.runs) steps.push_back(&p);
+  std::sort(steps.begin(), steps.end(), [](auto* a, auto* b) { return a->total_ms / a->runs > b->total_ms / b->runs; });
+  cli::Table slow({"slowest nodes", "op", "ms/batch", "GMAC/s"});
+  for (size_t i = 0; i < std::min<size_t>(15, steps.size()); ++i) {
+    double ms = steps[i]->total_ms / steps[i]->runs;
+    slow.add({steps[i]->name, op_name(steps[i]->op), cli::fmt(ms, 3), steps[i]->macs ? cli::fmt(steps[i]->macs / (ms * 1e6), 1) : ""});
+  }
+  std::cout << "\n";
+  slow.print(std::cout);
+}
+
+}  // namespace
+
+int run_bench(const cli::Args& a) {
+  const int64_t batch = a.integer("batch", 16), iters = a.integer("iters", 10), warmup = a.integer("warmup", 2);
+  if (batch < 1 || iters < 1 || warmup < 0) throw cli::UsageError("--batch and --iters must be >= 1");
+  Session session(import_onnx_file(a.positional()[0]), static_cast<int>(a.integer("threads", 0)));
+  std::mt19937 rng(1234);
+  std::vector<Tensor> inputs;
+  std::vector<Shape> shapes;
+  for (const Value* v : session.graph().inputs) {
+    inputs.push_back(random_input(*v, batch, rng));
+    shapes.push_back(inputs.back().shape());
+  }
+  Plan& plan = session.plan_for(shapes);
+  for (int64_t i = 0; i < warmup; ++i) session.run(inputs);
+  plan.set_profiling(a.has("profile"));
+  std::vector<double> ms;
+  for (int64_t i = 0; i < iters; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    session.run(inputs);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+  }
+  std::vector<double> sorted = ms;
+  std::sort(sorted.begin(), sorted.end());
+  double median = sorted.size() % 2 ? sorted[sorted.size() / 2]
+                                    : 0.5 * (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]);
+  const double per_image = median / batch;
+  std::cout << "model " << a.positional()[0] << "  batch " << batch << "  threads " << session.threads()
+            << "  isa " << kernels::cpu_isa_name() << "\n";
+  std::cout << "median " << cli::fmt(median, 2) << " ms/batch, " << cli::fmt(per_image, 3)
+            << " ms/image (min " << cli::fmt(sorted.front() / batch, 3) << ", max "
+            << cli::fmt(sorted.back() / batch, 3) << ", " << iters << " runs)\n";
+  if (a.has("profile")) print_profile(plan, batch);
+  if (a.has("json")) {
+    cli::Json runs = cli::Json::array();
+    for (double v : ms) runs.push(v);
+    cli::Json j = cli::Json::object();
+    j.set("ms_per_image", per_image).set("batch", batch).set("threads", session.threads()).set("iters", iters);
+    j.set("median_ms_per_batch", median).set("runs_ms", runs).set("isa", kernels::cpu_isa_name());
+    j.set("model", a.positional()[0]);
+    j.save(a.str("json"));
+  }
+  return 0;
+}
+
+}  // namespace qcc
