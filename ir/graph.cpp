@@ -173,6 +173,12 @@ Value* Graph::find_value(const std::string& name) const {
   return nullptr;
 }
 
+const std::string& Graph::rename(Value* v, const std::string& name) {
+  names_.erase(v->name);
+  v->name = unique_name(name);
+  return v->name;
+}
+
 Graph Graph::clone() const {
   Graph g;
   g.name = name;

@@ -106,6 +106,8 @@ class Graph {
   void topo_sort();
 
   Value* find_value(const std::string& name) const;
+  /// Gives `v` a new name (made unique); returns it.
+  const std::string& rename(Value* v, const std::string& name);
   Graph clone() const;
 
  private:

@@ -63,4 +63,18 @@ Tensor Tensor::from_ints(Shape shape, const std::vector<int64_t>& v) {
   return t;
 }
 
+Tensor Tensor::scalar(DType t, double v) {
+  Tensor out(t, {});
+  switch (t) {
+    case DType::f32: *out.data<float>() = static_cast<float>(v); break;
+    case DType::f16: *out.data<uint16_t>() = float_to_half(static_cast<float>(v)); break;
+    case DType::s8: *out.data<int8_t>() = static_cast<int8_t>(v); break;
+    case DType::u8:
+    case DType::boolean: *out.data<uint8_t>() = static_cast<uint8_t>(v); break;
+    case DType::s32: *out.data<int32_t>() = static_cast<int32_t>(v); break;
+    case DType::s64: *out.data<int64_t>() = static_cast<int64_t>(v); break;
+  }
+  return out;
+}
+
 }  // namespace qcc

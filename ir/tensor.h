@@ -42,6 +42,8 @@ class Tensor {
 
   static Tensor from_floats(Shape shape, const std::vector<float>& v);
   static Tensor from_ints(Shape shape, const std::vector<int64_t>& v);
+  /// A rank-0 tensor of any dtype holding `v` (rounded/converted as a cast would).
+  static Tensor scalar(DType t, double v);
 
  private:
   DType dtype_ = DType::f32;

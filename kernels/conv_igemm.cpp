@@ -109,23 +109,18 @@ void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale) 
   }
 }
 
-template <typename T>
-std::vector<T> oihw_to_ohwi(const T* w, int64_t o, int64_t i, int64_t kh, int64_t kw) {
-  std::vector<T> out(o * i * kh * kw);
+void oihw_to_ohwi(const void* src, void* dst, int64_t o, int64_t i, int64_t taps, int eb) {
+  const uint8_t* s = static_cast<const uint8_t*>(src);
+  uint8_t* d = static_cast<uint8_t*>(dst);
   for (int64_t a = 0; a < o; ++a)
-    for (int64_t b = 0; b < i; ++b)
-      for (int64_t y = 0; y < kh; ++y)
-        for (int64_t x = 0; x < kw; ++x)
-          out[((a * kh + y) * kw + x) * i + b] = w[((a * i + b) * kh + y) * kw + x];
-  return out;
+    for (int64_t c = 0; c < i; ++c)
+      for (int64_t t = 0; t < taps; ++t)
+        std::memcpy(d + ((a * taps + t) * i + c) * eb, s + ((a * i + c) * taps + t) * eb, eb);
 }
-template std::vector<float> oihw_to_ohwi(const float*, int64_t, int64_t, int64_t, int64_t);
-template std::vector<uint16_t> oihw_to_ohwi(const uint16_t*, int64_t, int64_t, int64_t, int64_t);
-template std::vector<int8_t> oihw_to_ohwi(const int8_t*, int64_t, int64_t, int64_t, int64_t);
 
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c) {
   switch (t) {
-    case GemmType::f32: return in_c < 16;  // tiny channel counts: one contiguous K row is faster
+    case GemmType::f32: return in_c < 48;  // short per-tap rows: one contiguous K row is faster
     case GemmType::f16: return true;       // rows are converted to f32
     default: return uk.flip_signed_input || in_c % 4 != 0;  // 4-byte groups must not straddle taps
   }

@@ -52,9 +52,8 @@ void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t str
 /// bias is lowered by 128 * sum_k w[n][k] so the result is unchanged.
 void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale);
 
-/// Reorders conv weights [O][I][KH][KW] to [O][KH][KW][I] (the K order of NHWC taps).
-template <typename T>
-std::vector<T> oihw_to_ohwi(const T* w, int64_t o, int64_t i, int64_t kh, int64_t kw);
+/// Reorders conv weights [O][I][taps] to [O][taps][I] (the K order of NHWC taps), any element size.
+void oihw_to_ohwi(const void* src, void* dst, int64_t o, int64_t i, int64_t taps, int elem_bytes);
 
 struct ConvArgs {
   ConvGeom g;

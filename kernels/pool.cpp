@@ -12,11 +12,13 @@ namespace qcc::kernels {
 
 namespace {
 
-// Calls visit(input pixel pointer) for each in-bounds tap of output pixel (n, oh, ow) and
-// returns the divisor of an average over this window.
-template <typename T, typename F>
-int64_t for_each_tap(const PoolGeom& g, const T* in, int64_t n, int64_t oh, int64_t ow, F visit) {
-  int64_t valid = 0, padded = 0;
+// Collects the in-bounds input pixels of output pixel (n, oh, ow) into `taps` and returns the
+// divisor of an average over this window.
+template <typename T>
+int64_t window_taps(const PoolGeom& g, const T* in, int64_t n, int64_t oh, int64_t ow,
+                    std::vector<const T*>& taps) {
+  taps.clear();
+  int64_t padded = 0;
   for (int64_t i = 0; i < g.k_h; ++i) {
     int64_t ih = oh * g.stride_h - g.pad_t + i * g.dil_h;
     for (int64_t j = 0; j < g.k_w; ++j) {
@@ -27,61 +29,71 @@ int64_t for_each_tap(const PoolGeom& g, const T* in, int64_t n, int64_t oh, int6
           ++padded;
         continue;
       }
-      visit(in + ((n * g.in_h + ih) * g.in_w + iw) * g.in_pixel_stride);
-      ++valid;
+      taps.push_back(in + ((n * g.in_h + ih) * g.in_w + iw) * g.in_pixel_stride);
     }
   }
+  int64_t valid = static_cast<int64_t>(taps.size());
   return g.count_include_pad ? valid + padded : valid;
 }
 
-// Runs fn(n, oh, ow, out_pixel) for the output rows of a task.
+// Runs fn(taps, divisor, out_pixel) for every output pixel of rows [r0, r1).
 template <typename T, typename F>
-void for_each_out(const PoolGeom& g, T* out, int64_t r0, int64_t r1, F fn) {
+void for_each_window(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t r1, F fn) {
+  std::vector<const T*> taps;
+  taps.reserve(g.k_h * g.k_w);
   for (int64_t r = r0; r < r1; ++r) {
     int64_t n = r / g.out_h, oh = r % g.out_h;
-    for (int64_t ow = 0; ow < g.out_w; ++ow)
-      fn(n, oh, ow, out + ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride);
+    for (int64_t ow = 0; ow < g.out_w; ++ow) {
+      int64_t count = window_taps(g, in, n, oh, ow, taps);
+      fn(taps, count, out + ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride);
+    }
   }
 }
 
-// Float pooling over a pixel: acc[c] = reduce(acc[c], x[c]) with xsimd batches, scalar tail.
+// Float window reduction: channel blocks of kVecs xsimd batches stay in registers across taps.
 template <bool kMax>
-void reduce_pixel(float* acc, const float* x, int64_t c) {
+void reduce_window(const std::vector<const float*>& taps, int64_t count, int64_t c, float* y) {
   using B = xsimd::batch<float>;
+  constexpr int64_t L = B::size, kVecs = 4;
+  const float init = kMax ? -std::numeric_limits<float>::infinity() : 0.f;
+  const float scale = kMax ? 1.f : 1.f / static_cast<float>(std::max<int64_t>(count, 1));
   int64_t i = 0;
-  for (; i + static_cast<int64_t>(B::size) <= c; i += B::size) {
-    B a = B::load_unaligned(acc + i), v = B::load_unaligned(x + i);
-    (kMax ? xsimd::max(a, v) : a + v).store_unaligned(acc + i);
+  for (; i + kVecs * L <= c; i += kVecs * L) {
+    B acc[kVecs];
+    for (auto& a : acc) a = B(init);
+    for (const float* x : taps)
+      for (int64_t v = 0; v < kVecs; ++v) {
+        B xv = B::load_unaligned(x + i + v * L);
+        acc[v] = kMax ? xsimd::max(acc[v], xv) : acc[v] + xv;
+      }
+    for (int64_t v = 0; v < kVecs; ++v) (kMax ? acc[v] : acc[v] * B(scale)).store_unaligned(y + i + v * L);
   }
-  for (; i < c; ++i) acc[i] = kMax ? std::max(acc[i], x[i]) : acc[i] + x[i];
+  for (; i < c; ++i) {
+    float a = init;
+    for (const float* x : taps) a = kMax ? std::max(a, x[i]) : a + x[i];
+    y[i] = kMax ? a : a * scale;
+  }
 }
 
 template <bool kMax>
 void pool_f32(const PoolGeom& g, const float* in, float* out, int64_t r0, int64_t r1) {
-  for_each_out(g, out, r0, r1, [&](int64_t n, int64_t oh, int64_t ow, float* y) {
-    std::fill(y, y + g.c, kMax ? -std::numeric_limits<float>::infinity() : 0.f);
-    int64_t count = for_each_tap(g, in, n, oh, ow, [&](const float* x) { reduce_pixel<kMax>(y, x, g.c); });
-    if (!kMax) {
-      float inv = 1.f / static_cast<float>(std::max<int64_t>(count, 1));
-      for (int64_t i = 0; i < g.c; ++i) y[i] *= inv;
-    }
+  for_each_window(g, in, out, r0, r1, [&](const std::vector<const float*>& taps, int64_t count, float* y) {
+    reduce_window<kMax>(taps, count, g.c, y);
   });
 }
 
-// Half pooling converts one pixel at a time through a float buffer.
+// Half pooling converts the window's pixels to float, then reduces like the float path.
 template <bool kMax>
 void pool_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int64_t r0, int64_t r1) {
-  std::vector<float> acc(g.c), px(g.c);
-  for_each_out(g, out, r0, r1, [&](int64_t n, int64_t oh, int64_t ow, uint16_t* y) {
-    std::fill(acc.begin(), acc.end(), kMax ? -std::numeric_limits<float>::infinity() : 0.f);
-    int64_t count = for_each_tap(g, in, n, oh, ow, [&](const uint16_t* x) {
-      convert_f16_to_f32(x, px.data(), g.c);
-      reduce_pixel<kMax>(acc.data(), px.data(), g.c);
-    });
-    if (!kMax) {
-      float inv = 1.f / static_cast<float>(std::max<int64_t>(count, 1));
-      for (auto& v : acc) v *= inv;
+  std::vector<float> px(g.k_h * g.k_w * g.c), acc(g.c);
+  std::vector<const float*> ftaps;
+  for_each_window(g, in, out, r0, r1, [&](const std::vector<const uint16_t*>& taps, int64_t count, uint16_t* y) {
+    ftaps.clear();
+    for (size_t t = 0; t < taps.size(); ++t) {
+      convert_f16_to_f32(taps[t], px.data() + t * g.c, g.c);
+      ftaps.push_back(px.data() + t * g.c);
     }
+    reduce_window<kMax>(ftaps, count, g.c, acc.data());
     convert_f32_to_f16(acc.data(), y, g.c);
   });
 }
@@ -102,22 +114,20 @@ void avgpool_nhwc_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int6
 }
 
 void maxpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, int64_t r0, int64_t r1) {
-  for_each_out(g, out, r0, r1, [&](int64_t n, int64_t oh, int64_t ow, int8_t* y) {
+  for_each_window(g, in, out, r0, r1, [&](const std::vector<const int8_t*>& taps, int64_t, int8_t* y) {
     std::fill(y, y + g.c, int8_t{-128});
-    for_each_tap(g, in, n, oh, ow, [&](const int8_t* x) {
+    for (const int8_t* x : taps)
       for (int64_t i = 0; i < g.c; ++i) y[i] = std::max(y[i], x[i]);
-    });
   });
 }
 
 void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_scale,
                      float out_scale, int64_t r0, int64_t r1) {
   std::vector<int32_t> acc(g.c);
-  for_each_out(g, out, r0, r1, [&](int64_t n, int64_t oh, int64_t ow, int8_t* y) {
+  for_each_window(g, in, out, r0, r1, [&](const std::vector<const int8_t*>& taps, int64_t count, int8_t* y) {
     std::fill(acc.begin(), acc.end(), 0);
-    int64_t count = for_each_tap(g, in, n, oh, ow, [&](const int8_t* x) {
+    for (const int8_t* x : taps)
       for (int64_t i = 0; i < g.c; ++i) acc[i] += x[i];
-    });
     float mul = in_scale / (static_cast<float>(std::max<int64_t>(count, 1)) * out_scale);
     for (int64_t i = 0; i < g.c; ++i)
       y[i] = static_cast<int8_t>(std::clamp(std::nearbyint(acc[i] * mul), -128.f, 127.f));

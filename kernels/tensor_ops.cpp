@@ -4,6 +4,27 @@
 
 namespace qcc::kernels {
 
+namespace {
+// Gathers n elements spaced `stride` apart; typed so the loop compiles to plain moves.
+template <typename T>
+void gather_row(const uint8_t* src, int64_t stride, uint8_t* dst, int64_t n) {
+  const T* s = reinterpret_cast<const T*>(src);
+  T* d = reinterpret_cast<T*>(dst);
+  for (int64_t i = 0; i < n; ++i) d[i] = s[i * stride];
+}
+
+void gather_row(const uint8_t* src, int64_t stride, uint8_t* dst, int64_t n, int eb) {
+  switch (eb) {
+    case 1: return gather_row<uint8_t>(src, stride, dst, n);
+    case 2: return gather_row<uint16_t>(src, stride, dst, n);
+    case 4: return gather_row<uint32_t>(src, stride, dst, n);
+    case 8: return gather_row<uint64_t>(src, stride, dst, n);
+    default:
+      for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * eb, src + i * stride * eb, eb);
+  }
+}
+}  // namespace
+
 Dims contiguous_strides(const Dims& shape) {
   Dims s(shape.size(), 1);
   for (int d = static_cast<int>(shape.size()) - 2; d >= 0; --d) s[d] = s[d + 1] * shape[d + 1];
@@ -28,11 +49,10 @@ void strided_copy(const void* src, const Dims& src_strides, void* dst, const Dim
     int64_t off = 0;
     for (int k = 0; k < rank - 1; ++k) off += idx[k] * src_strides[k];
     const uint8_t* row = s + off * eb;
-    if (inner_stride == 1) {
+    if (inner_stride == 1)
       std::memcpy(d, row, inner * eb);
-    } else {
-      for (int64_t i = 0; i < inner; ++i) std::memcpy(d + i * eb, row + i * inner_stride * eb, eb);
-    }
+    else
+      gather_row(row, inner_stride, d, inner, eb);
     d += inner * eb;
     for (int k = rank - 2; k >= 0; --k) {
       if (++idx[k] < shape[k]) break;

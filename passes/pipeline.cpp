@@ -22,6 +22,7 @@ const std::vector<PassInfo>& optimize_pipeline() {
       {"fold_batchnorm", run_fold_batchnorm},
       {"fold_pad", run_fold_pad},
       {"fuse_activation", run_fuse_activation},
+      {"lower_qdq", run_lower_qdq},
       {"dead_code", run_dead_code},
   };
   return p;

@@ -66,12 +66,15 @@ std::vector<Tensor> Plan::run(const std::vector<Tensor>& inputs) {
   for (size_t i = 0; i < steps_.size(); ++i) {
     if (!profiling_) {
       steps_[i]->run(ctx);
-      continue;
+    } else {
+      auto t0 = std::chrono::steady_clock::now();
+      steps_[i]->run(ctx);
+      profile_[i].total_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      ++profile_[i].runs;
     }
-    auto t0 = std::chrono::steady_clock::now();
-    steps_[i]->run(ctx);
-    profile_[i].total_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    ++profile_[i].runs;
+    if (observer_)
+      for (const Value* v : step_nodes_[i]->outputs)
+        if (v) observer_(*v, bind(v));
   }
   std::vector<Tensor> outputs;
   for (const Value* v : g_.outputs) {

@@ -3,6 +3,7 @@
 // copies outputs out; nothing is allocated on the hot path.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,6 +33,9 @@ class Plan {
   std::vector<Tensor> run(const std::vector<Tensor>& inputs);
 
   void set_profiling(bool on) { profiling_ = on; }
+  /// Called after every step with each value it produced (calibration observers); empty = off.
+  using Observer = std::function<void(const Value&, const Bound&)>;
+  void set_observer(Observer fn) { observer_ = std::move(fn); }
   const std::vector<StepProfile>& profile() const { return profile_; }
   const Graph& graph() const { return g_; }
   const MemoryPlan& memory() const { return mem_; }
@@ -47,6 +51,7 @@ class Plan {
   std::vector<std::vector<uint8_t>> scratch_;
   std::vector<StepProfile> profile_;
   bool profiling_ = false;
+  Observer observer_;
 };
 
 }  // namespace qcc

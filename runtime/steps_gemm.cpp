@@ -1,6 +1,7 @@
 // Conv (NHWC), Gemm and MatMul with constant weights bound to the packed implicit-GEMM kernels;
 // Gemm/MatMul with runtime B fall back to the reference matmul.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 #include <tbb/task_arena.h>
@@ -18,6 +19,7 @@ using kernels::ConvArgs;
 using kernels::ConvGeom;
 using kernels::GemmType;
 using kernels::PackedWeights;
+using kernels::Ukernel;
 
 [[noreturn]] void fail(const Node& n, const std::string& msg) {
   throw std::runtime_error(n.label() + ": " + msg);
@@ -60,48 +62,92 @@ class ConvStep : public Step {
   int64_t chunk_ = 0;
 };
 
+bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
+
+// The kernel family for a node's input/output types. Int8 inputs read as u8 when the producer
+// guarantees non-negative values (attr input_nonneg, set by lower_qdq), else as signed.
 GemmType gemm_type(const Node& n, DType in, DType out) {
   if (in == DType::f32 && out == DType::f32) return GemmType::f32;
   if (in == DType::f16 && out == DType::f16) return GemmType::f16;
+  if (in == DType::s8 && (out == DType::s8 || out == DType::f32)) {
+    bool u8 = n.attrs.i("input_nonneg", 0) != 0;
+    if (out == DType::s8) return u8 ? GemmType::q8_s8out : GemmType::q8s_s8out;
+    return u8 ? GemmType::q8_f32out : GemmType::q8s_f32out;
+  }
   fail(n, std::string("no GEMM kernel for ") + dtype_name(in) + " -> " + dtype_name(out));
 }
 
-// Packs float weights given as (n, k) with strides; `scale` multiplies every weight (Gemm alpha).
-std::unique_ptr<PackedWeights> pack_float(GemmType t, const Tensor& w, int64_t n, int64_t k,
-                                          int64_t stride_n, int64_t stride_k, float scale,
-                                          std::vector<float> bias) {
+// Weight matrix B of a GEMM node, element (n, k) at data[n * stride_n + k * stride_k].
+struct WeightView {
+  const Value* value;
+  int64_t n, k, stride_n, stride_k;
+};
+
+const QuantParams& quant_of(const Node& n, const Value* v) {
+  if (!v || !v->quant) fail(n, "int8 operand '" + (v ? v->name : std::string("?")) + "' has no scale");
+  return *v->quant;
+}
+
+// Packs weights, bias and epilogue constants for kernel type t. Float types fold alpha into the
+// weights and beta into the bias. Int8 types take s8 weights and an s32 bias (or a float bias,
+// rounded to units of s_x * s_w) and get the per-column multiplier s_x * s_w[n] / s_y (s_y = 1
+// for a float output).
+std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const WeightView& w,
+                                            const Value* bias, float alpha, float beta) {
   auto pw = std::make_unique<PackedWeights>();
   const kernels::Ukernel& uk = kernels::ukernels_best().get(t);
-  std::vector<float> src = w.to_floats();
-  if (scale != 1.f)
-    for (float& x : src) x *= scale;
-  if (t == GemmType::f16) {
-    std::vector<uint16_t> h(src.size());
-    for (size_t i = 0; i < src.size(); ++i) h[i] = float_to_half(src[i]);
-    kernels::pack_b(h.data(), n, k, stride_n, stride_k, t, uk, *pw);
-  } else {
-    kernels::pack_b(src.data(), n, k, stride_n, stride_k, t, uk, *pw);
+  const Tensor& data = *w.value->data;
+  if (t == GemmType::f32 || t == GemmType::f16) {
+    std::vector<float> src = data.to_floats();
+    for (float& x : src) x *= alpha;
+    if (t == GemmType::f16) {
+      std::vector<uint16_t> h(src.size());
+      for (size_t i = 0; i < src.size(); ++i) h[i] = float_to_half(src[i]);
+      kernels::pack_b(h.data(), w.n, w.k, w.stride_n, w.stride_k, t, uk, *pw);
+    } else {
+      kernels::pack_b(src.data(), w.n, w.k, w.stride_n, w.stride_k, t, uk, *pw);
+    }
+    if (bias) {
+      std::vector<float> b = bias->data->to_floats();
+      for (int64_t i = 0; i < w.n; ++i) pw->bias_f32[i] = beta * b[b.size() == 1 ? 0 : i];
+    }
+    return pw;
   }
-  std::copy(bias.begin(), bias.end(), pw->bias_f32.begin());
+  if (data.dtype() != DType::s8) fail(n, "int8 convolution needs int8 weights");
+  kernels::pack_b(data.data<int8_t>(), w.n, w.k, w.stride_n, w.stride_k, t, uk, *pw);
+  const QuantParams& qw = quant_of(n, w.value);
+  const float sx = quant_of(n, n.in(0)).scale[0];
+  const Value* y = n.out(0);
+  const float sy = y->dtype == DType::s8 ? quant_of(n, y).scale[0] : 1.f;
+  std::vector<int32_t> b32(w.n, 0);
+  std::vector<float> mult(w.n);
+  for (int64_t i = 0; i < w.n; ++i) {
+    float sw = qw.scale[qw.per_tensor() ? 0 : i];
+    mult[i] = sx * sw / sy;
+    if (!bias) continue;
+    if (bias->dtype == DType::s32)
+      b32[i] = bias->data->data<int32_t>()[bias->shape.empty() || bias->data->numel() == 1 ? 0 : i];
+    else
+      b32[i] = static_cast<int32_t>(std::nearbyint(bias->data->as_double(bias->data->numel() == 1 ? 0 : i) / (sx * sw)));
+  }
+  kernels::set_q8_epilogue(*pw, b32.data(), mult.data());
   return pw;
 }
 
-std::vector<float> bias_of(const Node& n, const Value* b, int64_t count, float beta) {
-  std::vector<float> out(count, 0.f);
-  if (!b) return out;
-  if (!b->is_constant()) fail(n, "bias must be a constant");
-  std::vector<float> v = b->data->to_floats();
-  if (v.size() != 1 && static_cast<int64_t>(v.size()) != count) fail(n, "bias size mismatch");
-  for (int64_t i = 0; i < count; ++i) out[i] = beta * v[v.size() == 1 ? 0 : i];
-  return out;
+// Output clamp of the epilogue: the fused activation, and the int8 range for int8 outputs.
+std::pair<float, float> output_clamp(const Node& n, DType out) {
+  bool relu = n.attrs.s("activation") == "relu";
+  if (out == DType::s8) return {relu ? 0.f : -128.f, 127.f};
+  return {relu ? 0.f : -3.4e38f, 3.4e38f};
 }
 
 std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   if (!is_nhwc(n)) fail(n, "convolution must be NHWC here (the layout pass did not run)");
-  if (n.attrs.i("group", 1) != 1) return nullptr;  // grouped: reference path
+  if (n.attrs.i("group", 1) != 1) return nullptr;  // grouped: not supported
   Bound x = bind(n.in(0)), y = bind(n.out(0));
   const Value* w = n.in(1);
   if (!w->is_constant()) fail(n, "weights must be constant");
+  if (n.in(2) && !n.in(2)->is_constant()) fail(n, "bias must be constant");
   auto k = n.attrs.ints("kernel_shape"), s = n.attrs.ints("strides", {1, 1});
   auto d = n.attrs.ints("dilations", {1, 1}), p = n.attrs.ints("pads", {0, 0, 0, 0});
   ConvGeom g;
@@ -113,15 +159,18 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
   GemmType t = gemm_type(n, x.dtype, y.dtype);
-  std::vector<float> wf = w->data->to_floats();
-  std::vector<float> ohwi = kernels::oihw_to_ohwi(wf.data(), g.out_c, g.in_c, g.k_h, g.k_w);
-  Tensor wt = Tensor::from_floats({static_cast<int64_t>(ohwi.size())}, ohwi);
-  auto pw = pack_float(t, wt, g.out_c, g.k(), g.k(), 1, 1.f, bias_of(n, n.in(2), g.out_c, 1.f));
+  // Weights [O][I][KH][KW] reordered to the (kh, kw, c) K order of NHWC taps.
+  Value ohwi = *w;
+  Tensor reordered(w->dtype, {g.out_c, g.k()});
+  kernels::oihw_to_ohwi(w->data->raw(), reordered.raw(), g.out_c, g.in_c, g.taps(),
+                        static_cast<int>(dtype_size(w->dtype)));
+  ohwi.data = std::make_shared<const Tensor>(std::move(reordered));
+  auto pw = pack_weights(n, t, {&ohwi, g.out_c, g.k(), g.k(), 1}, n.in(2), 1.f, 1.f);
   ConvArgs a;
   a.g = g;
   a.in = x.data;
   a.out = y.data;
-  a.lo = n.attrs.s("activation") == "relu" ? 0.f : -3.4e38f;
+  std::tie(a.lo, a.hi) = output_clamp(n, y.dtype);
   a.pack_a = kernels::conv_needs_packing(t, pw->uk, g.in_c);
   std::vector<uint8_t> zero(g.in_c * dtype_size(x.dtype), 0);
   return std::make_unique<ConvStep>(a, std::move(pw), std::move(zero));
@@ -145,12 +194,13 @@ std::unique_ptr<Step> dense_step(const Node& n, const Binder& bind) {
   g.out_c = g.out_pixel_stride = nn;
   GemmType t = gemm_type(n, x.dtype, y.dtype);
   float alpha = gemm ? n.attrs.f("alpha", 1.f) : 1.f, beta = gemm ? n.attrs.f("beta", 1.f) : 1.f;
-  auto pw = pack_float(t, *bv->data, nn, kk, trans_b ? kk : 1, trans_b ? 1 : nn, alpha,
-                       bias_of(n, c, nn, beta));
+  if (is_int8(x.dtype) && (alpha != 1.f || beta != 1.f)) fail(n, "int8 Gemm with alpha/beta != 1");
+  auto pw = pack_weights(n, t, {bv, nn, kk, trans_b ? kk : 1, trans_b ? 1 : nn}, c, alpha, beta);
   ConvArgs a;
   a.g = g;
   a.in = x.data;
   a.out = y.data;
+  std::tie(a.lo, a.hi) = output_clamp(n, y.dtype);
   a.pack_a = kernels::conv_needs_packing(t, pw->uk, kk);
   std::vector<uint8_t> zero(kk * dtype_size(x.dtype), 0);
   return std::make_unique<ConvStep>(a, std::move(pw), std::move(zero));

@@ -30,6 +30,13 @@ kernels::PoolGeom pool_geom(const Node& n, const Bound& x, const Bound& y) {
   return g;
 }
 
+// Int8 scales of a pooling node: input and output (average pooling may requantize).
+std::pair<float, float> pool_scales(const Node& n) {
+  const Value *xi = n.in(0), *yo = n.out(0);
+  if (!xi->quant || !yo->quant) fail(n, "int8 average pooling needs quantization scales");
+  return {xi->quant->scale[0], yo->quant->scale[0]};
+}
+
 std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
   if (!is_nhwc(n)) fail(n, "pooling must be NHWC here (the layout pass did not run)");
   Bound x = bind(n.in(0)), y = bind(n.out(0));
@@ -51,9 +58,7 @@ std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
       if (is_max) {
         body = [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), b, e); };
       } else {
-        const Value *xi = n.in(0), *yo = n.out(0);
-        if (!xi->quant || !yo->quant) fail(n, "int8 average pooling needs quantization scales");
-        float si = xi->quant->scale[0], so = yo->quant->scale[0];
+        auto [si, so] = pool_scales(n);
         body = [=](int64_t b, int64_t e) {
           kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e);
         };
@@ -67,8 +72,24 @@ std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
   });
 }
 
+// Int8 global average pooling: an average pool whose window is the whole image.
+std::unique_ptr<Step> global_pool_s8(const Node& n, const Bound& x, const Bound& y) {
+  if (!is_nhwc(n)) fail(n, "int8 global pooling must be NHWC");
+  kernels::PoolGeom g;
+  g.batch = x.shape[0], g.in_h = g.k_h = x.shape[1], g.in_w = g.k_w = x.shape[2], g.c = x.shape[3];
+  g.in_pixel_stride = x.pixel_stride;
+  g.out_pixel_stride = y.pixel_stride;
+  auto [si, so] = pool_scales(n);
+  return std::make_unique<FnStep>([=] {
+    parallel_for_tasks(g.rows(), [&](int64_t b, int64_t e) {
+      kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e);
+    });
+  });
+}
+
 std::unique_ptr<Step> global_pool(const Node& n, const Binder& bind) {
   Bound x = bind(n.in(0)), y = bind(n.out(0));
+  if (x.dtype == DType::s8) return global_pool_s8(n, x, y);
   if (x.dtype != DType::f32 && x.dtype != DType::f16)
     fail(n, std::string("no global pooling kernel for ") + dtype_name(x.dtype));
   const bool nhwc = is_nhwc(n);

@@ -16,8 +16,11 @@ Args::Args(const CommandSpec& spec, int argc, char** argv) : spec_(spec) {
       help_ = true;
       return;
     }
-    if (a.size() > 2 && a.rfind("--", 0) == 0) {
-      std::string name = a.substr(2), value;
+    // "--name[=value]", or "-x" for one-letter options such as -o.
+    bool long_opt = a.size() > 2 && a.rfind("--", 0) == 0;
+    bool short_opt = a.size() == 2 && a[0] == '-' && a[1] != '-';
+    if (long_opt || short_opt) {
+      std::string name = a.substr(long_opt ? 2 : 1), value;
       size_t eq = name.find('=');
       if (eq != std::string::npos) {
         value = name.substr(eq + 1);
@@ -26,9 +29,9 @@ Args::Args(const CommandSpec& spec, int argc, char** argv) : spec_(spec) {
       const OptionSpec* opt = nullptr;
       for (const auto& o : spec.options)
         if (o.name == name) opt = &o;
-      if (!opt) throw UsageError("unknown option --" + name);
+      if (!opt) throw UsageError("unknown option " + a);
       if (!opt->value.empty() && eq == std::string::npos) {
-        if (i + 1 >= argc) throw UsageError("--" + name + " needs a value (" + opt->value + ")");
+        if (i + 1 >= argc) throw UsageError(a + " needs a value (" + opt->value + ")");
         value = argv[++i];
       }
       values_[name] = opt->value.empty() ? "1" : value;
@@ -79,7 +82,7 @@ void print_help(std::ostream& os, const CommandSpec& spec) {
   if (spec.options.empty()) return;
   os << "\noptions:\n";
   for (const auto& o : spec.options) {
-    std::string left = "  --" + o.name + (o.value.empty() ? "" : " " + o.value);
+    std::string left = (o.name.size() == 1 ? "  -" : "  --") + o.name + (o.value.empty() ? "" : " " + o.value);
     os << std::left << std::setw(26) << left << " " << o.help;
     if (!o.def.empty()) os << " (default " << o.def << ")";
     os << "\n";

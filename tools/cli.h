@@ -102,6 +102,7 @@ class Progress {
  public:
   Progress(std::string label, int64_t total, std::string unit);
   void advance(int64_t n = 1);
+  void set(int64_t done) { advance(done - done_); }
   void finish();
   ~Progress() { finish(); }
 

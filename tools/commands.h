@@ -19,6 +19,11 @@ int run_compare(const cli::Args& a);
 const cli::CommandSpec& bench_spec();
 int run_bench(const cli::Args& a);
 
+const cli::CommandSpec& compile_spec();
+int run_compile(const cli::Args& a);
+const cli::CommandSpec& eval_spec();
+int run_eval(const cli::Args& a);
+
 /// --threads N (0 = all cores), shared by the commands that execute models.
 cli::OptionSpec threads_option();
 

@@ -15,6 +15,8 @@ const struct {
     {"run", {qcc::run_spec, qcc::run_run}},
     {"compare", {qcc::compare_spec, qcc::run_compare}},
     {"bench", {qcc::bench_spec, qcc::run_bench}},
+    {"compile", {qcc::compile_spec, qcc::run_compile}},
+    {"eval", {qcc::eval_spec, qcc::run_eval}},
 };
 
 void print_main_help() {

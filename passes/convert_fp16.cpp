@@ -1,0 +1,130 @@
+// Casts a graph to FP16: weights and activations are stored as f16 between ops, while model
+// inputs and outputs stay f32 (Cast at the boundary). A per-op policy decides:
+//   always: Conv, Gemm, MatMul, pooling, ReLU -- compute on f16 storage (the runtime accumulates
+//           in f32 inside its kernels);
+//   follow: copies and concat -- f16 when an input already is;
+//   never : everything else (e.g. Softmax, arithmetic) -- inputs cast back to f32.
+// Constants the f16 ops read are converted once; values that overflow the f16 range or underflow
+// to zero are counted for the report.
+#include <cmath>
+#include <map>
+
+#include "ir/half.h"
+#include "passes/convert_fp16.h"
+
+namespace qcc {
+
+namespace {
+
+enum class Policy { always, follow, never };
+
+Policy policy(Op op) {
+  switch (op) {
+    case Op::Conv:
+    case Op::Gemm:
+    case Op::MatMul:
+    case Op::MaxPool:
+    case Op::AveragePool:
+    case Op::GlobalAveragePool:
+    case Op::Relu: return Policy::always;
+    case Op::Concat:
+    case Op::Flatten:
+    case Op::Reshape:
+    case Op::Identity:
+    case Op::Dropout:
+    case Op::Squeeze:
+    case Op::Unsqueeze:
+    case Op::Transpose:
+    case Op::Slice:
+    case Op::Gather:
+    case Op::Pad: return Policy::follow;
+    default: return Policy::never;
+  }
+}
+
+class Fp16Converter {
+ public:
+  Fp16Converter(Graph& g, Fp16Report* r) : g_(g), report_(r) {}
+
+  bool run() {
+    std::vector<Node*> order;
+    for (const auto& n : g_.nodes()) order.push_back(n.get());
+    for (Node* n : order) visit(*n);
+    for (Value*& o : g_.outputs) {
+      if (o->dtype != DType::f16) continue;
+      // The f32 output keeps the model's output name.
+      std::string name = o->name;
+      g_.rename(o, name + "_f16");
+      Value* out = cast(o, DType::f32, nullptr);
+      g_.rename(out, name);
+      o = out;
+    }
+    g_.topo_sort();
+    return changed_;
+  }
+
+ private:
+  void visit(Node& n) {
+    Policy p = policy(n.op);
+    bool any_f16 = false;
+    for (const Value* v : n.inputs) any_f16 |= v && v->dtype == DType::f16;
+    if (p == Policy::always || (p == Policy::follow && any_f16)) {
+      for (size_t i = 0; i < n.inputs.size(); ++i) n.inputs[i] = to_f16(n.inputs[i], &n);
+      for (Value* o : n.outputs)
+        if (o && o->dtype == DType::f32) o->dtype = DType::f16;
+      changed_ = true;
+      return;
+    }
+    for (Value*& v : n.inputs)
+      if (v && v->dtype == DType::f16) v = cast(v, DType::f32, &n);
+  }
+
+  Value* to_f16(Value* v, const Node* before) {
+    if (!v || v->dtype != DType::f32) return v;
+    if (v->is_constant()) return constant_f16(v);
+    auto it = f16_twin_.find(v);
+    if (it != f16_twin_.end()) return it->second;
+    return f16_twin_[v] = cast(v, DType::f16, before);
+  }
+
+  Value* constant_f16(Value* v) {
+    auto it = const_twin_.find(v);
+    if (it != const_twin_.end()) return it->second;
+    Tensor h(DType::f16, v->shape);
+    const float* f = v->data->data<float>();
+    for (int64_t i = 0; i < h.numel(); ++i) {
+      uint16_t b = float_to_half(f[i]);
+      h.data<uint16_t>()[i] = b;
+      float back = half_to_float(b);
+      if (report_) {
+        report_->overflow += std::isfinite(f[i]) && std::isinf(back);
+        report_->underflow += f[i] != 0.f && back == 0.f;
+      }
+    }
+    if (report_) ++report_->weights;
+    return const_twin_[v] = g_.add_constant(v->name + "_f16", std::move(h));
+  }
+
+  // Inserts Cast(v -> to) before `before` (or at the end).
+  Value* cast(Value* v, DType to, const Node* before) {
+    Value* out = g_.add_value(v->name + (to == DType::f16 ? "_f16" : "_f32"), to, v->shape);
+    std::string name = out->name + "_cast";
+    Node* c = before ? g_.insert_node_before(before, Op::Cast, name, {v}, {out})
+                     : g_.add_node(Op::Cast, name, {v}, {out});
+    c->attrs.set("to", static_cast<int64_t>(to));
+    if (report_) ++report_->casts;
+    changed_ = true;
+    return out;
+  }
+
+  Graph& g_;
+  Fp16Report* report_;
+  std::map<const Value*, Value*> f16_twin_, const_twin_;
+  bool changed_ = false;
+};
+
+}  // namespace
+
+bool run_convert_fp16(Graph& g, Fp16Report* report) { return Fp16Converter(g, report).run(); }
+
+}  // namespace qcc

@@ -1,0 +1,45 @@
+#include "passes/quant_math.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace qcc {
+
+float symmetric_scale(float lo, float hi) {
+  float m = std::max(std::fabs(lo), std::fabs(hi));
+  if (!(m > 0) || !std::isfinite(m)) return m > 0 ? m / 127.f : 1e-8f;
+  return m / 127.f;
+}
+
+int8_t quantize_symmetric(float x, float scale) {
+  float q = std::nearbyint(x / scale);
+  return static_cast<int8_t>(std::clamp(q, -127.f, 127.f));
+}
+
+int32_t quantize_bias(float b, float scale, bool* saturated) {
+  double q = std::nearbyint(static_cast<double>(b) / scale);
+  constexpr double lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
+  if (q < lo || q > hi) {
+    if (saturated) *saturated = true;
+    q = std::clamp(q, lo, hi);
+  }
+  return static_cast<int32_t>(q);
+}
+
+WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel) {
+  WeightQuant r;
+  const int64_t per = static_cast<int64_t>(w.size()) / channels;
+  const int64_t groups = per_channel ? channels : 1, group_size = per_channel ? per : static_cast<int64_t>(w.size());
+  r.q.resize(w.size());
+  for (int64_t g = 0; g < groups; ++g) {
+    auto first = w.begin() + g * group_size, last = first + group_size;
+    auto [mn, mx] = std::minmax_element(first, last);
+    float s = symmetric_scale(*mn, *mx);
+    r.scale.push_back(s);
+    for (int64_t i = 0; i < group_size; ++i) r.q[g * group_size + i] = quantize_symmetric(w[g * group_size + i], s);
+  }
+  return r;
+}
+
+}  // namespace qcc

@@ -1,0 +1,29 @@
+// Quantization arithmetic as pure functions (symmetric int8, zero point 0).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace qcc {
+
+/// Scale that maps [-m, m] onto [-127, 127], m = max(|lo|, |hi|); a tiny positive scale for an
+/// all-zero range so dequantization stays finite.
+float symmetric_scale(float lo, float hi);
+
+/// round-half-to-even(x / scale) saturated to [-127, 127] (symmetric int8 never uses -128).
+int8_t quantize_symmetric(float x, float scale);
+
+/// Bias in int32 units of s_x * s_w, saturated; sets *saturated when it did not fit (tiny weight
+/// scales can push large biases past int32, a known source of wrong INT8 results).
+int32_t quantize_bias(float b, float scale, bool* saturated);
+
+struct WeightQuant {
+  std::vector<int8_t> q;
+  std::vector<float> scale;  ///< one per tensor, or one per output channel
+};
+
+/// Symmetric quantization of a weight tensor laid out [channels][per_channel], per tensor or per
+/// output channel.
+WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel);
+
+}  // namespace qcc

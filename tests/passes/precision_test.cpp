@@ -1,0 +1,146 @@
+// FP16 conversion and INT8 quantization of a small Inception-like CNN: structure, file round
+// trip, lowering to integer kernels, and accuracy against FP32.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "frontend/onnx_export.h"
+#include "frontend/onnx_import.h"
+#include "graph_builder.h"
+#include "passes/convert_fp16.h"
+#include "passes/quantize_int8.h"
+#include "runtime/calibrate.h"
+
+namespace qcc {
+namespace {
+
+using test::attrs;
+
+// conv-relu -> maxpool -> two branches concatenated -> avgpool -> GAP -> flatten -> gemm.
+Graph small_inception() {
+  test::GraphBuilder b(3);
+  Value* x = b.input("x", {kDynamicDim, 3, 19, 19});
+  auto relu_conv = [&](Value* in, int64_t oc, int64_t k, int64_t pad, int64_t stride) {
+    Node* c = b.conv(in, oc, k, pad, stride);
+    c->attrs.set("activation", std::string("relu"));
+    return c->out();
+  };
+  Value* c1 = relu_conv(x, 16, 3, 0, 2);
+  Value* p = b.node(Op::MaxPool, {c1}, attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
+                                              {"strides", std::vector<int64_t>{2, 2}}}))->out();
+  Value* a = relu_conv(p, 16, 1, 0, 1);
+  Value* bb = relu_conv(relu_conv(p, 8, 1, 0, 1), 16, 3, 1, 1);
+  Value* cat = b.node(Op::Concat, {a, bb}, attrs({{"axis", int64_t{1}}}))->out();
+  Value* avg = b.node(Op::AveragePool, {cat}, attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
+                                                    {"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                                                    {"count_include_pad", int64_t{1}}}))->out();
+  Value* c2 = relu_conv(avg, 24, 1, 0, 1);
+  Value* gap = b.node(Op::GlobalAveragePool, {c2})->out();
+  Value* flat = b.node(Op::Flatten, {gap}, attrs({{"axis", int64_t{1}}}))->out();
+  Node* fc = b.node(Op::Gemm, {flat, b.constant("fc_w", {10, 24}), b.constant("fc_b", {10})},
+                    attrs({{"transB", int64_t{1}}}));
+  b.output(fc->out());
+  return b.take();
+}
+
+Tensor images(int64_t n, uint32_t seed) { return test::random_tensor({n, 3, 19, 19}, seed, -2.f, 2.f); }
+
+double sqnr_db(const Tensor& ref, const Tensor& got) {
+  double sig = 0, noise = 0;
+  for (int64_t i = 0; i < ref.numel(); ++i) {
+    double r = ref.data<float>()[i], e = got.data<float>()[i] - r;
+    sig += r * r;
+    noise += e * e;
+  }
+  return 10 * std::log10(sig / std::max(noise, 1e-30));
+}
+
+// Exports and re-imports: the compiled model must be a valid ONNX file.
+Graph round_trip(const Graph& g) {
+  std::string path = testing::TempDir() + "/qcc_precision_test.onnx";
+  save_onnx_file(g, path);
+  return import_onnx_file(path);
+}
+
+// The QDQ graph as float ops (what ONNX Runtime computes): weight DequantizeLinear nodes are
+// evaluated once, activations go through the Q/DQ kernels, no integer lowering.
+std::vector<Tensor> run_qdq_as_float(Graph g, const Tensor& x) {
+  for (const auto& n : g.nodes()) {
+    if (n->op != Op::DequantizeLinear || !n->in(0)->is_constant()) continue;
+    std::vector<Tensor> out;
+    if (!evaluate_node(*n, out)) throw std::runtime_error("cannot evaluate " + n->label());
+    g.replace_uses(n->out(0), g.add_constant(n->out(0)->name + "_folded", std::move(out[0])));
+  }
+  run_dead_code(g, {});
+  return Session(std::move(g), 2, /*optimize=*/false).run({x});
+}
+
+TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
+  Graph g = small_inception();
+  Int8Options opt;
+  {
+    Session fp32(g.clone(), 2, /*optimize=*/false);
+    std::map<std::string, ActivationRange> ranges;
+    for (uint32_t s = 0; s < 4; ++s) observe_ranges(fp32, images(8, s), ranges);
+    opt.ranges = ranges;
+  }
+  Graph q = g.clone();
+  Int8Report report;
+  ASSERT_TRUE(run_quantize_int8(q, opt, &report));
+  EXPECT_EQ(report.layers.size(), 6u);  // 5 convs + gemm
+  // Concat inputs and output, and the max-pool pair, share their scales.
+  int shared = 0;
+  for (const auto& a : report.activations) shared += a.shared;
+  EXPECT_GE(shared, 5);
+
+  Graph file = round_trip(q);
+  Session int8(file.clone(), 2);
+  int int8_convs = 0;
+  for (const auto& n : int8.graph().nodes())
+    int8_convs += (n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::s8;
+  EXPECT_EQ(int8_convs, 6) << "every conv and the classifier run on int8";
+  EXPECT_EQ(test::count_ops(int8.graph(), Op::DequantizeLinear), 0);
+
+  Tensor x = images(6, 99);
+  Tensor ref = Session(g.clone(), 2).run({x})[0];
+  Tensor got = int8.run({x})[0];
+  EXPECT_GT(sqnr_db(ref, got), 20.0);
+  // The QDQ graph evaluated as float ops (Q/DQ kernels, no integer lowering) agrees closely
+  // with the integer kernels: they differ only in rounding of requantization.
+  Tensor fake = run_qdq_as_float(file.clone(), x)[0];
+  EXPECT_GT(sqnr_db(fake, got), 30.0);
+}
+
+TEST(ConvertFp16Test, HalvesWeightsKeepsBoundaryAndStaysClose) {
+  Graph g = small_inception();
+  Graph h = g.clone();
+  Fp16Report r;
+  ASSERT_TRUE(run_convert_fp16(h, &r));
+  EXPECT_EQ(r.weights, 12);  // weight + bias of 6 layers
+  EXPECT_EQ(r.overflow, 0);
+  EXPECT_EQ(h.inputs[0]->dtype, DType::f32);
+  EXPECT_EQ(h.outputs[0]->dtype, DType::f32);
+  EXPECT_EQ(h.outputs[0]->name, g.outputs[0]->name);
+  EXPECT_EQ(test::count_ops(h, Op::Cast), 2);
+  Graph file = round_trip(h);
+  Tensor x = images(5, 7);
+  Tensor ref = Session(g.clone(), 2).run({x})[0];
+  Tensor got = Session(std::move(file), 2).run({x})[0];
+  EXPECT_GT(sqnr_db(ref, got), 45.0);
+}
+
+TEST(ConvertFp16Test, CountsOverflowAndUnderflow) {
+  test::GraphBuilder b;
+  Value* x = b.input("x", {1, 2, 4, 4});
+  Node* c = b.conv(x, 2, 1);
+  Tensor w = Tensor::from_floats({2, 2, 1, 1}, {1e6f, 1e-9f, 1.f, 0.f});
+  c->inputs[1] = b.graph().add_constant("big_w", w);
+  b.output(c->out());
+  Fp16Report r;
+  run_convert_fp16(b.graph(), &r);
+  EXPECT_EQ(r.overflow, 1);
+  EXPECT_EQ(r.underflow, 1);
+}
+
+}  // namespace
+}  // namespace qcc

@@ -1,0 +1,179 @@
+// qcc eval: top-1/top-5 accuracy and speed of one or more models on an ImageNet-style folder.
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <numeric>
+
+#include "frontend/onnx_import.h"
+#include "runtime/batch_loader.h"
+#include "runtime/image_folder.h"
+#include "runtime/session.h"
+#include "tools/commands.h"
+
+namespace qcc {
+
+const cli::CommandSpec& eval_spec() {
+  static const cli::CommandSpec s = {
+      "eval", "MODEL.onnx [MODEL2.onnx ...] --data DIR",
+      "Top-1/top-5 accuracy and inference time on an ImageNet-style folder (one sub-folder per\n"
+      "class; class index = position of the folder name in sorted order). Images are decoded\n"
+      "and preprocessed (resize 342, center crop 299, ImageNet mean/std) in parallel with\n"
+      "inference. Speed-up and top-1 agreement are relative to the first model.",
+      {{"data", "DIR", "the image folder (required)", ""},
+       {"limit", "N", "use N images spread evenly over the folder", "all"},
+       {"batch", "N", "images per inference batch", "16"},
+       {"labels", "FILE", "line k = the folder name of model class k (first word of the line)", "sorted"},
+       {"json", "FILE", "write the results as JSON", ""},
+       threads_option()},
+      1};
+  return s;
+}
+
+namespace {
+
+struct ModelResult {
+  std::string model, precision;
+  int64_t size_bytes = 0, images = 0, skipped = 0, top1 = 0, top5 = 0;
+  double seconds = 0, infer_ms = 0;
+  std::vector<int> predictions;  ///< top-1 class per image index, -1 if skipped
+};
+
+// "fp32", "fp16" or "int8" from what the graph computes in.
+std::string precision_of(const Graph& g) {
+  bool f16 = false, q8 = false;
+  for (const auto& v : g.values()) {
+    f16 |= v->dtype == DType::f16;
+    q8 |= v->dtype == DType::s8 || v->dtype == DType::u8;
+  }
+  return q8 ? "int8" : f16 ? "fp16" : "fp32";
+}
+
+ModelResult evaluate(const std::string& path, const std::vector<LabeledImage>& images, int batch,
+                     int threads) {
+  ModelResult r;
+  r.model = path;
+  r.size_bytes = static_cast<int64_t>(std::filesystem::file_size(path));
+  Graph g = import_onnx_file(path);
+  r.precision = precision_of(g);
+  Session session(std::move(g), threads);
+  r.predictions.assign(images.size(), -1);
+  std::vector<std::string> paths;
+  for (const auto& im : images) paths.push_back(im.path);
+  cli::Progress progress(std::filesystem::path(path).filename().string(), static_cast<int64_t>(images.size()), "img");
+  auto t0 = std::chrono::steady_clock::now();
+  session.arena().execute([&] {
+    for_each_batch(paths, batch, Preprocess{}, 2, [&](Batch& b) {
+      for (auto& [i, why] : b.failed) std::cerr << "\nskipped " << paths[i] << ": " << why << "\n";
+      r.skipped += static_cast<int64_t>(b.failed.size());
+      if (!b.indices.empty()) {
+        session.plan_for({b.input.shape()});  // compile (pack weights) outside the timing
+        auto s0 = std::chrono::steady_clock::now();
+        std::vector<Tensor> out = session.run({b.input});
+        r.infer_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s0).count();
+        const Tensor& logits = out.at(0);
+        const int64_t classes = logits.shape().back();
+        for (size_t row = 0; row < b.indices.size(); ++row) {
+          const float* l = logits.data<float>() + row * classes;
+          std::vector<int> order(classes);
+          std::iota(order.begin(), order.end(), 0);
+          std::partial_sort(order.begin(), order.begin() + std::min<int64_t>(5, classes), order.end(),
+                            [&](int a, int c) { return l[a] > l[c]; });
+          int label = images[b.indices[row]].label;
+          r.predictions[b.indices[row]] = order[0];
+          r.top1 += order[0] == label;
+          r.top5 += std::find(order.begin(), order.begin() + std::min<int64_t>(5, classes), label) !=
+                    order.begin() + std::min<int64_t>(5, classes);
+          ++r.images;
+        }
+      }
+      progress.advance(static_cast<int64_t>(b.indices.size() + b.failed.size()));
+    });
+  });
+  progress.finish();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+double agreement(const ModelResult& a, const ModelResult& b) {
+  int64_t both = 0, same = 0;
+  for (size_t i = 0; i < a.predictions.size(); ++i) {
+    if (a.predictions[i] < 0 || b.predictions[i] < 0) continue;
+    ++both;
+    same += a.predictions[i] == b.predictions[i];
+  }
+  return both ? static_cast<double>(same) / both : 0;
+}
+
+// Re-labels images when a labels file says which folder is which model class.
+void apply_labels_file(const std::string& path, ImageFolder& f) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error(path + ": cannot open labels file");
+  std::map<std::string, int> index;
+  int k = 0;
+  for (std::string line; std::getline(in, line); ++k) {
+    std::string name = line.substr(0, line.find_first_of(" \t,"));
+    if (!name.empty()) index.emplace(name, k);
+  }
+  for (auto& im : f.images) {
+    const std::string& folder = f.classes[im.label];
+    auto it = index.find(folder);
+    if (it == index.end()) throw std::runtime_error(path + ": no line for class folder '" + folder + "'");
+    im.label = it->second;
+  }
+}
+
+}  // namespace
+
+int run_eval(const cli::Args& a) {
+  if (!a.has("data")) throw cli::UsageError("--data DIR is required");
+  const int batch = static_cast<int>(a.integer("batch", 16));
+  if (batch < 1) throw cli::UsageError("--batch must be >= 1");
+  ImageFolder folder = read_image_folder(a.str("data"));
+  for (const auto& c : folder.empty_classes) std::cerr << "warning: class folder '" << c << "' has no images\n";
+  if (a.has("labels")) apply_labels_file(a.str("labels"), folder);
+  std::vector<LabeledImage> images = folder.images;
+  if (a.has("limit")) {
+    int64_t limit = a.integer("limit", 0);
+    if (limit < 1) throw cli::UsageError("--limit must be >= 1");
+    std::vector<LabeledImage> picked;
+    for (int64_t i = 0; i < std::min<int64_t>(limit, images.size()); ++i)
+      picked.push_back(images[i * images.size() / std::min<int64_t>(limit, images.size())]);
+    images = picked;
+  }
+  if (images.empty()) throw std::runtime_error(a.str("data") + ": no images");
+  std::cout << a.str("data") << ": " << images.size() << " images, " << folder.classes.size() << " classes\n";
+
+  std::vector<ModelResult> results;
+  for (const auto& m : a.positional())
+    results.push_back(evaluate(m, images, batch, static_cast<int>(a.integer("threads", 0))));
+
+  cli::Table t({"model", "precision", "size MB", "top-1 %", "top-5 %", "total s", "ms/img", "speed-up", "agree top-1 %"});
+  cli::Json jr = cli::Json::array();
+  const double base_ms = results[0].images ? results[0].infer_ms / results[0].images : 0;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const ModelResult& r = results[i];
+    double n = std::max<int64_t>(r.images, 1), ms = r.infer_ms / n;
+    double agree = i ? agreement(results[0], r) : 1.0;
+    t.add({std::filesystem::path(r.model).filename().string(), r.precision, cli::fmt(r.size_bytes / 1e6, 1),
+           cli::fmt(100.0 * r.top1 / n, 2), cli::fmt(100.0 * r.top5 / n, 2), cli::fmt(r.seconds, 1),
+           cli::fmt(ms, 2), cli::fmt(ms > 0 ? base_ms / ms : 0, 2) + "x", i ? cli::fmt(100 * agree, 2) : "-"});
+    cli::Json j = cli::Json::object();
+    j.set("model", r.model).set("precision", r.precision).set("size_bytes", r.size_bytes);
+    j.set("top1", r.top1 / n).set("top5", r.top5 / n).set("images", r.images).set("skipped", r.skipped);
+    j.set("seconds", r.seconds).set("ms_per_image", ms);
+    j.set("agreement_top1", i ? cli::Json(agree) : cli::Json::null());
+    jr.push(j);
+  }
+  std::cout << "\n";
+  t.print(std::cout);
+  std::cout << "(ms/img: inference only, batch " << batch << "; total s: wall time including decoding)\n";
+  for (const auto& r : results)
+    if (r.skipped) std::cout << r.model << ": " << r.skipped << " unreadable image(s) skipped (listed above)\n";
+  if (a.has("json")) cli::Json::object().set("results", jr).save(a.str("json"));
+  return 0;
+}
+
+}  // namespace qcc
