@@ -141,12 +141,10 @@ std::unique_ptr<Step> pad_step(const Node& n, const Binder& bind) {
   kernels::PadMode m = mode == "edge" ? kernels::PadMode::edge
                        : mode == "reflect" ? kernels::PadMode::reflect
                                            : kernels::PadMode::constant;
-  Tensor value_f = Tensor::from_floats({1}, {n.attrs.f("value", 0.f)});
-  std::vector<uint8_t> value(dtype_size(x.dtype));
-  kernels::cast(kernels::ElemType::f32, value_f.raw(), elem_type(x.dtype), value.data(), 1);
+  Tensor value = Tensor::scalar(x.dtype, n.attrs.f("value", 0.f));
   Dims pads = n.attrs.ints("pads");
   int eb = static_cast<int>(dtype_size(x.dtype));
-  return std::make_unique<FnStep>([=] { kernels::pad(x.data, x.shape, pads, m, value.data(), y.data, eb); });
+  return std::make_unique<FnStep>([=] { kernels::pad(x.data, x.shape, pads, m, value.raw(), y.data, eb); });
 }
 
 std::unique_ptr<Step> shape_step(const Node& n, const Binder& bind) {

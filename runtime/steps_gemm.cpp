@@ -1,6 +1,7 @@
 // Conv (NHWC), Gemm and MatMul with constant weights bound to the packed implicit-GEMM kernels;
 // Gemm/MatMul with runtime B fall back to the reference matmul.
 #include <algorithm>
+#include <optional>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -77,9 +78,11 @@ GemmType gemm_type(const Node& n, DType in, DType out) {
   fail(n, std::string("no GEMM kernel for ") + dtype_name(in) + " -> " + dtype_name(out));
 }
 
-// Weight matrix B of a GEMM node, element (n, k) at data[n * stride_n + k * stride_k].
+// Weight matrix B of a GEMM node, element (n, k) at data[n * stride_n + k * stride_k], with the
+// int8 weights' scales.
 struct WeightView {
-  const Value* value;
+  const Tensor* data;
+  const std::optional<QuantParams>* quant;
   int64_t n, k, stride_n, stride_k;
 };
 
@@ -96,7 +99,7 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
                                             const Value* bias, float alpha, float beta) {
   auto pw = std::make_unique<PackedWeights>();
   const kernels::Ukernel& uk = kernels::ukernels_best().get(t);
-  const Tensor& data = *w.value->data;
+  const Tensor& data = *w.data;
   if (t == GemmType::f32 || t == GemmType::f16) {
     std::vector<float> src = data.to_floats();
     for (float& x : src) x *= alpha;
@@ -115,7 +118,8 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
   }
   if (data.dtype() != DType::s8) fail(n, "int8 convolution needs int8 weights");
   kernels::pack_b(data.data<int8_t>(), w.n, w.k, w.stride_n, w.stride_k, t, uk, *pw);
-  const QuantParams& qw = quant_of(n, w.value);
+  if (!*w.quant) fail(n, "int8 weights have no scale");
+  const QuantParams& qw = **w.quant;
   const float sx = quant_of(n, n.in(0)).scale[0];
   const Value* y = n.out(0);
   const float sy = y->dtype == DType::s8 ? quant_of(n, y).scale[0] : 1.f;
@@ -160,12 +164,10 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   g.out_pixel_stride = y.pixel_stride;
   GemmType t = gemm_type(n, x.dtype, y.dtype);
   // Weights [O][I][KH][KW] reordered to the (kh, kw, c) K order of NHWC taps.
-  Value ohwi = *w;
-  Tensor reordered(w->dtype, {g.out_c, g.k()});
-  kernels::oihw_to_ohwi(w->data->raw(), reordered.raw(), g.out_c, g.in_c, g.taps(),
+  Tensor ohwi(w->dtype, {g.out_c, g.k()});
+  kernels::oihw_to_ohwi(w->data->raw(), ohwi.raw(), g.out_c, g.in_c, g.taps(),
                         static_cast<int>(dtype_size(w->dtype)));
-  ohwi.data = std::make_shared<const Tensor>(std::move(reordered));
-  auto pw = pack_weights(n, t, {&ohwi, g.out_c, g.k(), g.k(), 1}, n.in(2), 1.f, 1.f);
+  auto pw = pack_weights(n, t, {&ohwi, &w->quant, g.out_c, g.k(), g.k(), 1}, n.in(2), 1.f, 1.f);
   ConvArgs a;
   a.g = g;
   a.in = x.data;
@@ -195,7 +197,7 @@ std::unique_ptr<Step> dense_step(const Node& n, const Binder& bind) {
   GemmType t = gemm_type(n, x.dtype, y.dtype);
   float alpha = gemm ? n.attrs.f("alpha", 1.f) : 1.f, beta = gemm ? n.attrs.f("beta", 1.f) : 1.f;
   if (is_int8(x.dtype) && (alpha != 1.f || beta != 1.f)) fail(n, "int8 Gemm with alpha/beta != 1");
-  auto pw = pack_weights(n, t, {bv, nn, kk, trans_b ? kk : 1, trans_b ? 1 : nn}, c, alpha, beta);
+  auto pw = pack_weights(n, t, {bv->data.get(), &bv->quant, nn, kk, trans_b ? kk : 1, trans_b ? 1 : nn}, c, alpha, beta);
   ConvArgs a;
   a.g = g;
   a.in = x.data;

@@ -125,37 +125,44 @@ def calib_counts(total, num_classes):
     return [base + (k < extra) for k in range(num_classes)]
 
 
+MARKER = ".offline_data"  # marks a DIR this module may clean up
+
+
 def prepare_out_dir(out_dir):
     """Create DIR; replace val/ and calib/ only if an earlier run made them."""
     os.makedirs(out_dir, exist_ok=True)
-    ours = os.path.exists(os.path.join(out_dir, "offline_summary.json"))
-    for sub in ("val", "calib"):
-        path = os.path.join(out_dir, sub)
-        if os.path.exists(path):
-            if not ours:
+    marker = os.path.join(out_dir, MARKER)
+    subdirs = [os.path.join(out_dir, sub) for sub in ("val", "calib")]
+    if not os.path.exists(marker):
+        for path in subdirs:
+            if os.path.exists(path):
                 raise RuntimeError(f"{path} exists but {out_dir} was not made by --offline "
-                                   "(no offline_summary.json); remove it or pick another dir")
+                                   f"(no {MARKER} file); remove it or pick another dir")
+        with open(marker, "w") as f:
+            f.write("made by tools/export_torchvision.py --offline\n")
+    for path in subdirs:
+        if os.path.exists(path):
             shutil.rmtree(path)
 
 
-def load_photos(paths, area_min):
-    """[(path, preshrunk RGB image)] of the photos PIL can decode.
+def readable_photos(paths):
+    """The paths PIL can fully decode; the others are skipped with a warning.
 
-    Unreadable files are skipped with a warning, before any class index is
-    given out. Preshrunk photos are small (~1000 px shorter side), so keeping
-    them all in memory is cheap.
+    Done up front so class indices are fixed before any crop is written. It
+    decodes every photo twice overall (~5 s for 80 photos) but keeps only one
+    full-size photo in memory at a time.
     """
     from PIL import Image
     Image.MAX_IMAGE_PIXELS = None  # some wallpapers are 5000+ pixels wide
-    photos = []
+    ok = []
     for path in paths:
         try:
-            img = open_rgb(path)
+            open_rgb(path)
         except Exception as e:  # PIL raises many exception types on bad files
             warn(f"skipping unreadable photo {path}: {type(e).__name__}: {e}")
             continue
-        photos.append((path, preshrink(img, area_min)))
-    return photos
+        ok.append(path)
+    return ok
 
 
 def build_dataset(photos_dir, out_dir, seed, train_per_class, val_per_class,
@@ -163,18 +170,19 @@ def build_dataset(photos_dir, out_dir, seed, train_per_class, val_per_class,
     """Cut the crops, write val/, calib/ and labels.txt; return a Dataset."""
     import numpy as np
     paths = list_photos(photos_dir)
-    photos = load_photos(paths, area_range[0])
+    photos = readable_photos(paths)
     n = len(photos)
     if n < 2:
         raise RuntimeError(f"{photos_dir}: need at least 2 readable photos, "
                            f"found {n} of {len(paths)}")
-    stems = [os.path.splitext(os.path.basename(p))[0] for p, _ in photos]
+    stems = [os.path.splitext(os.path.basename(p))[0] for p in photos]
     data = Dataset(classes=stems,
                    class_dirs=[class_dir_name(k, s, n) for k, s in enumerate(stems)])
     per_split = {"train": [train_per_class] * n, "val": [val_per_class] * n,
                  "calib": calib_counts(calib_count, n)}
     prepare_out_dir(out_dir)
-    for k, (_, img) in enumerate(photos):
+    for k, path in enumerate(photos):
+        img = preshrink(open_rgb(path), area_range[0])
         for split_id, split in enumerate(SPLITS):
             rng = np.random.default_rng([seed, k, split_id])
             for i in range(per_split[split][k]):
@@ -182,8 +190,8 @@ def build_dataset(photos_dir, out_dir, seed, train_per_class, val_per_class,
                 if split == "train":
                     data.train.append((jpeg, k))
                 else:
-                    path = _write_crop(out_dir, split, data.class_dirs[k], i, jpeg)
-                    getattr(data, split).append((path, k))
+                    crop_path = _write_crop(out_dir, split, data.class_dirs[k], i, jpeg)
+                    getattr(data, split).append((crop_path, k))
     with open(os.path.join(out_dir, "labels.txt"), "w") as f:
         f.writelines(s + "\n" for s in stems)
     return data

@@ -4,12 +4,16 @@
 //   node tools/ort_run.js ref   MODEL.onnx DATA_DIR [--threads N]
 //   node tools/ort_run.js bench MODEL.onnx [--batch 16] [--threads 2] [--iters 10]
 //                                          [--warmup 2] [--json FILE]
+//   node tools/ort_run.js eval  MODEL.onnx DATA_DIR [--threads 2] [--json FILE]
+//                                          [--predictions FILE]
 //
 // `ref` (alias `run`) feeds DATA_DIR/input_K.pb (ONNX TensorProto files) to
 // the model's inputs in order and writes DATA_DIR/output_K.pb, one per model
 // output. A DATA_DIR holding test_data_set_* folders is processed folder by
 // folder. `bench` times session.run on random float input and reports the
-// median milliseconds per image.
+// median milliseconds per image. `eval` measures top-1/top-5 accuracy on the
+// test_data_set_K/{input_0.pb,labels.txt} folders that
+// `tools/make_inputs.py --folder` writes.
 //
 // TensorProto files are read and written by the small protobuf codec below
 // (fields dims=1, data_type=2, float_data=4, int32_data=5, int64_data=7,
@@ -28,6 +32,8 @@ const USAGE = `usage:
   node tools/ort_run.js ref   MODEL.onnx DATA_DIR [--threads N]
   node tools/ort_run.js bench MODEL.onnx [--batch 16] [--threads 2] [--iters 10]
                                          [--warmup 2] [--json FILE]
+  node tools/ort_run.js eval  MODEL.onnx DATA_DIR [--threads 2] [--json FILE]
+                                         [--predictions FILE]
 
 ref    read DATA_DIR/input_K.pb (or DATA_DIR/test_data_set_*/input_K.pb), run the
        model with onnxruntime-node (graph optimization 'all'), write output_K.pb
@@ -36,13 +42,23 @@ run    same as ref.
 bench  time session.run on random input [batch, C, H, W] (C, H, W from the model's
        input metadata, else 3x299x299); print the median ms per image and, with
        --json, write {"ms_per_image", "batch", "threads", "iters", "peer", ...}.
+eval   for each DATA_DIR/test_data_set_K (numeric order; or DATA_DIR itself) feed
+       input_K.pb, compare the top-1 / top-5 classes of each row of the first model
+       output ([b, classes]) with labels.txt (one class index per row); print
+       top-1 %, top-5 %, images and the median ms per image (session.run time
+       divided by the rows of each set). Data: tools/make_inputs.py --folder.
 
 options:
   --threads N   intra-op threads (default 2)
   --batch N     bench batch size (default 16)
   --iters N     timed bench runs (default 10)
   --warmup N    untimed bench runs first (default 2)
-  --json FILE   bench: also write the result as JSON
+  --json FILE   bench, eval: also write the result as JSON; eval writes {"model",
+                "images", "top1", "top5" (fractions), "ms_per_image", "peer", ...}
+  --predictions FILE
+                eval: write "INDEX TOP1CLASS" per image, in image order; INDEX is
+                the line of the image in DATA_DIR/images.txt (from the sets'
+                indices.txt), else its position among the evaluated images
   -h, --help    show this help`;
 
 class UsageError extends Error {}
@@ -185,7 +201,7 @@ function serializeTensor({ name, type, dims, data }) {
 // command line
 
 function parseArgs(argv) {
-  const opts = { threads: 2, batch: 16, iters: 10, warmup: 2, json: null };
+  const opts = { threads: 2, batch: 16, iters: 10, warmup: 2, json: null, predictions: null };
   const pos = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -196,7 +212,7 @@ function parseArgs(argv) {
     if (!(key in opts)) throw new UsageError(`unknown option ${flag}`);
     const value = inline !== undefined ? inline : argv[++i];
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
-    if (key === 'json') { opts.json = value; continue; }
+    if (key === 'json' || key === 'predictions') { opts[key] = value; continue; }
     if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got '${value}'`);
     opts[key] = Number(value);
     if (opts[key] < (key === 'warmup' ? 0 : 1)) throw new UsageError(`${flag} is too small: ${value}`);
@@ -241,7 +257,8 @@ function numberedFiles(dir, prefix) {
     .map(([n]) => path.join(dir, n));
 }
 
-async function runDataSet(ort, session, dir) {
+// Reads DIR/input_K.pb as the feeds of `session`; returns { feeds, files }.
+function loadFeeds(ort, session, dir) {
   const files = numberedFiles(dir, 'input');
   const names = session.inputNames;
   if (files.length !== names.length) {
@@ -261,6 +278,11 @@ async function runDataSet(ort, session, dir) {
     }
     feeds[names[k]] = new ort.Tensor(t.type, t.data, t.dims);
   });
+  return { feeds, files };
+}
+
+async function runDataSet(ort, session, dir) {
+  const { feeds, files } = loadFeeds(ort, session, dir);
   const t0 = process.hrtime.bigint();
   let results;
   try {
@@ -278,20 +300,24 @@ async function runDataSet(ort, session, dir) {
   console.log(`${dir}: ${files.length} input(s) -> ${shapes} (${ms.toFixed(1)} ms)`);
 }
 
-async function ref(pos, opts) {
-  if (pos.length !== 2) throw new UsageError('ref needs MODEL.onnx and DATA_DIR');
-  const [model, dataDir] = pos;
+// DATA_DIR itself if it holds input_K.pb, else its test_data_set_K folders in numeric order.
+function dataSetDirs(dataDir) {
   if (!fs.existsSync(dataDir) || !fs.statSync(dataDir).isDirectory()) {
     fail(`not a directory: ${dataDir}`);
   }
-  let dirs = [dataDir];
-  if (numberedFiles(dataDir, 'input').length === 0) {
-    dirs = fs.readdirSync(dataDir)
-      .filter((n) => /^test_data_set_\d+$/.test(n))
-      .sort((a, b) => Number(a.split('_').pop()) - Number(b.split('_').pop()))
-      .map((n) => path.join(dataDir, n));
-    if (dirs.length === 0) fail(`${dataDir} has neither input_K.pb files nor test_data_set_* folders`);
-  }
+  if (numberedFiles(dataDir, 'input').length > 0) return [dataDir];
+  const dirs = fs.readdirSync(dataDir)
+    .filter((n) => /^test_data_set_\d+$/.test(n))
+    .sort((a, b) => Number(a.split('_').pop()) - Number(b.split('_').pop()))
+    .map((n) => path.join(dataDir, n));
+  if (dirs.length === 0) fail(`${dataDir} has neither input_K.pb files nor test_data_set_* folders`);
+  return dirs;
+}
+
+async function ref(pos, opts) {
+  if (pos.length !== 2) throw new UsageError('ref needs MODEL.onnx and DATA_DIR');
+  const [model, dataDir] = pos;
+  const dirs = dataSetDirs(dataDir);
   const ort = loadOrt();
   const session = await openSession(ort, model, opts.threads);
   for (const dir of dirs) await runDataSet(ort, session, dir);
@@ -369,6 +395,123 @@ async function bench(pos, opts) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// eval: top-1 / top-5 accuracy on test_data_set_K/{input_0.pb,labels.txt}
+
+// Non-negative integers, one per non-empty line of FILE (null if FILE is absent and optional).
+function readIntLines(file, optional) {
+  if (!fs.existsSync(file)) {
+    if (optional) return null;
+    fail(`missing ${file} (make the data with tools/make_inputs.py --folder)`);
+  }
+  const lines = fs.readFileSync(file, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return lines.map((l, i) => {
+    if (!/^\d+$/.test(l)) fail(`${file}:${i + 1}: expected a class/image index, got '${l}'`);
+    return Number(l);
+  });
+}
+
+// Indices of the k largest values of row (ties: lower index first; NaN never wins).
+function topK(row, k) {
+  const best = []; // indices, ordered best first
+  for (let c = 0; c < row.length; c++) {
+    const v = row[c];
+    if (Number.isNaN(v)) continue;
+    if (best.length === k && !(v > row[best[k - 1]])) continue;
+    let j = best.length < k ? best.length : k - 1;
+    while (j > 0 && v > row[best[j - 1]]) j--;
+    best.splice(j, 0, c);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+function writeFileOrFail(file, text) {
+  try {
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    fail(`cannot write ${file}: ${e.message}`);
+  }
+}
+
+async function evaluate(pos, opts) {
+  if (pos.length !== 2) throw new UsageError('eval needs MODEL.onnx and DATA_DIR');
+  const [model, dataDir] = pos;
+  const dirs = dataSetDirs(dataDir);
+  const ort = loadOrt();
+  const session = await openSession(ort, model, opts.threads);
+  const outName = session.outputNames[0];
+  let images = 0, top1 = 0, top5 = 0, classes = 0, badLabels = 0;
+  const msPerImage = [];
+  const predictions = [];
+  const t0all = process.hrtime.bigint();
+  for (const dir of dirs) {
+    const labels = readIntLines(path.join(dir, 'labels.txt'), false);
+    const indices = readIntLines(path.join(dir, 'indices.txt'), true);
+    if (indices && indices.length !== labels.length) {
+      fail(`${dir}: indices.txt has ${indices.length} lines, labels.txt ${labels.length}`);
+    }
+    const { feeds } = loadFeeds(ort, session, dir);
+    const t0 = process.hrtime.bigint();
+    let results;
+    try {
+      results = await session.run(feeds);
+    } catch (e) {
+      fail(`${dir}: onnxruntime run failed: ${e.message}`);
+    }
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const out = results[outName];
+    if (out.type !== 'float32') fail(`${dir}: output '${outName}' is ${out.type}, expected float32 scores`);
+    const rows = out.dims[0];
+    if (out.dims.length < 2 || rows !== labels.length) {
+      fail(`${dir}: output '${outName}' has shape [${out.dims}], expected [${labels.length}, classes] ` +
+           `(labels.txt has ${labels.length} lines)`);
+    }
+    const width = out.data.length / rows;
+    if (classes && width !== classes) fail(`${dir}: output has ${width} classes, earlier sets ${classes}`);
+    classes = width;
+    for (let r = 0; r < rows; r++) {
+      const best = topK(out.data.subarray(r * width, (r + 1) * width), 5);
+      const label = labels[r];
+      if (label >= width) badLabels++;
+      top1 += best[0] === label ? 1 : 0;
+      top5 += best.includes(label) ? 1 : 0;
+      predictions.push(`${indices ? indices[r] : images} ${best.length ? best[0] : -1}`);
+      images++;
+    }
+    msPerImage.push(ms / rows);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0all) / 1e9;
+  if (badLabels) {
+    process.stderr.write(`${PROG}: warning: ${badLabels} label(s) >= the model's ${classes} classes ` +
+                         '(counted as wrong)\n');
+  }
+  let skipped = null;
+  const skippedFile = path.join(dataDir, 'skipped.txt');
+  if (fs.existsSync(skippedFile)) {
+    skipped = fs.readFileSync(skippedFile, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  }
+  const result = {
+    model,
+    images,
+    top1: top1 / images,
+    top5: top5 / images,
+    ms_per_image: Number(median(msPerImage).toFixed(3)),
+    peer: PEER,
+    classes,
+    sets: dirs.length,
+    threads: opts.threads,
+    skipped,
+    seconds: Number(seconds.toFixed(2)),
+  };
+  const skipNote = skipped ? `, ${skipped} unreadable image(s) skipped by make_inputs` : '';
+  console.log(`${model}: top-1 ${(100 * result.top1).toFixed(2)}%  top-5 ${(100 * result.top5).toFixed(2)}%  ` +
+              `${images} images  ${result.ms_per_image} ms/image median (${dirs.length} sets, ` +
+              `${opts.threads} threads, ${PEER})${skipNote}`);
+  if (opts.predictions) writeFileOrFail(opts.predictions, predictions.map((l) => l + '\n').join(''));
+  if (opts.json) writeFileOrFail(opts.json, JSON.stringify(result, null, 2) + '\n');
+}
+
 async function main() {
   let args;
   try {
@@ -377,7 +520,8 @@ async function main() {
     const [mode, ...rest] = args.pos;
     if (mode === 'ref' || mode === 'run') await ref(rest, args.opts);
     else if (mode === 'bench') await bench(rest, args.opts);
-    else throw new UsageError(mode ? `unknown mode '${mode}'` : 'missing mode (ref or bench)');
+    else if (mode === 'eval') await evaluate(rest, args.opts);
+    else throw new UsageError(mode ? `unknown mode '${mode}'` : 'missing mode (ref, bench or eval)');
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     process.stderr.write(`${PROG}: error: ${e.message} (see --help)\n`);
