@@ -4,6 +4,10 @@
 //           in f32 inside its kernels);
 //   follow: copies and concat -- f16 when an input already is;
 //   never : everything else (e.g. Softmax, arithmetic) -- inputs cast back to f32.
+// A Conv/Gemm/MatMul that produces a model output (the classifier) keeps its f32 output and
+// accumulation: its f16-stored weights are cast up in the graph (folded when loaded), so the file
+// stays half-size while logits are not rounded to f16 (whose step is 1/32 at |x| = 32 -- enough
+// to flip close top-1 decisions).
 // Constants the f16 ops read are converted once; values that overflow the f16 range or underflow
 // to zero are counted for the report.
 #include <cmath>
@@ -64,7 +68,19 @@ class Fp16Converter {
   }
 
  private:
+  bool is_output_gemm(const Node& n) const {
+    bool gemm = n.op == Op::Conv || n.op == Op::Gemm || n.op == Op::MatMul;
+    return gemm && n.out(0) && g_.is_graph_output(n.out(0));
+  }
+
   void visit(Node& n) {
+    if (is_output_gemm(n)) {
+      for (Value*& v : n.inputs) {
+        if (v && v->dtype == DType::f16) v = cast(v, DType::f32, &n);
+        if (v && v->is_constant() && v->dtype == DType::f32) v = cast(constant_f16(v), DType::f32, &n);
+      }
+      return;
+    }
     Policy p = policy(n.op);
     bool any_f16 = false;
     for (const Value* v : n.inputs) any_f16 |= v && v->dtype == DType::f16;

@@ -90,7 +90,7 @@ class Quantizer {
       bool out_int8 = n.out(0) && int8_.count(n.out(0));
       bool wants = (is_gemm(n) && n.in(1) && n.in(1)->is_constant()) ||
                    ((same_scale_op(n.op) || requantizing_op(n.op)) && out_int8);
-      if (n.op == Op::Gemm && (n.attrs.i("transA") || n.attrs.f("alpha", 1.f) != 1.f || n.attrs.f("beta", 1.f) != 1.f))
+      if (n.op == Op::Gemm && (opt_.float_gemm || n.attrs.i("transA") || n.attrs.f("alpha", 1.f) != 1.f || n.attrs.f("beta", 1.f) != 1.f))
         wants = false;
       if (!wants) continue;
       for (size_t i : data_slots(n)) {

@@ -16,6 +16,7 @@ struct ActivationRange {
 struct Int8Options {
   std::map<std::string, ActivationRange> ranges;  ///< calibrated min/max per value name
   bool per_channel = false;                       ///< per-output-channel weight scales
+  bool float_gemm = false;                        ///< keep Gemm (the classifier) in FP32
 };
 
 struct Int8Report {

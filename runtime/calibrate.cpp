@@ -1,6 +1,7 @@
 #include "runtime/calibrate.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_reduce.h>
@@ -39,7 +40,8 @@ void merge(std::map<std::string, ActivationRange>& ranges, const std::string& na
 
 }  // namespace
 
-void observe_ranges(Session& session, const Tensor& batch, std::map<std::string, ActivationRange>& ranges) {
+std::map<std::string, ActivationRange> observe_ranges(Session& session, const Tensor& batch) {
+  std::map<std::string, ActivationRange> ranges;
   Plan& plan = session.plan_for({batch.shape()});
   plan.set_observer([&](const Value& v, const Bound& b) {
     if (v.dtype == DType::f32 && b.numel() > 0) merge(ranges, v.name, minmax(b));
@@ -50,6 +52,7 @@ void observe_ranges(Session& session, const Tensor& batch, std::map<std::string,
   });
   session.run({batch});
   plan.set_observer(nullptr);
+  return ranges;
 }
 
 CalibrationResult calibrate(const Graph& optimized, const std::vector<std::string>& images, int batch,
@@ -57,17 +60,72 @@ CalibrationResult calibrate(const Graph& optimized, const std::vector<std::strin
   CalibrationResult result;
   Session session(optimized.clone(), threads, /*optimize=*/false);
   if (session.graph().inputs.size() != 1) throw std::runtime_error("calibration needs a model with one image input");
+  std::map<std::string, ActivationRange> sums;
+  int64_t batches = 0;
   session.arena().execute([&] {
     for_each_batch(images, batch, Preprocess{}, 2, [&](Batch& b) {
       for (auto& [i, why] : b.failed) result.skipped.push_back(images[i] + ": " + why);
       if (!b.indices.empty()) {
-        observe_ranges(session, b.input, result.ranges);
+        for (auto& [name, r] : observe_ranges(session, b.input)) {
+          merge(result.ranges, name, r);
+          ActivationRange& sum = sums[name];
+          sum.lo += r.lo;
+          sum.hi += r.hi;
+        }
+        ++batches;
         result.images += static_cast<int64_t>(b.indices.size());
       }
       progress(result.images + static_cast<int64_t>(result.skipped.size()));
     });
   });
+  for (auto& [name, sum] : sums) result.mean_ranges[name] = {sum.lo / batches, sum.hi / batches};
   return result;
+}
+
+namespace {
+
+// Rows of a (possibly strided) value as float, dequantizing int8 with its scale.
+std::vector<float> dense_floats(const Value& v, const Bound& b) {
+  const int64_t cols = b.shape.empty() ? 1 : b.shape.back(), rows = cols ? b.numel() / cols : 0;
+  std::vector<float> out(b.numel());
+  const float scale = v.quant ? v.quant->scale[0] : 1.f;
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      out[r * cols + c] = v.dtype == DType::s8 ? scale * b.as<int8_t>()[r * b.pixel_stride + c]
+                                               : b.as<float>()[r * b.pixel_stride + c];
+  return out;
+}
+
+}  // namespace
+
+std::map<std::string, double> layer_sqnr(const Graph& fp32, const Graph& int8, const std::vector<std::string>& images,
+                                         int threads) {
+  Session ref(fp32.clone(), threads, /*optimize=*/false), q(int8.clone(), threads);
+  std::map<std::string, std::pair<double, double>> power;  // signal, noise
+  for_each_batch(images, 4, Preprocess{}, 1, [&](Batch& b) {
+    if (b.indices.empty()) return;
+    std::map<std::string, std::vector<float>> want;
+    ref.plan_for({b.input.shape()}).set_observer([&](const Value& v, const Bound& bd) {
+      if (v.dtype == DType::f32) want[v.name] = dense_floats(v, bd);
+    });
+    ref.run({b.input});
+    q.plan_for({b.input.shape()}).set_observer([&](const Value& v, const Bound& bd) {
+      const std::string suffix = "_q";
+      if (v.dtype != DType::s8 || v.name.size() < 3 || v.name.compare(v.name.size() - 2, 2, suffix)) return;
+      auto it = want.find(v.name.substr(0, v.name.size() - 2));
+      if (it == want.end() || it->second.size() != static_cast<size_t>(bd.numel())) return;
+      std::vector<float> got = dense_floats(v, bd);
+      auto& [sig, noise] = power[it->first];
+      for (size_t i = 0; i < got.size(); ++i) {
+        sig += double{it->second[i]} * it->second[i];
+        noise += (double{got[i]} - it->second[i]) * (double{got[i]} - it->second[i]);
+      }
+    });
+    q.run({b.input});
+  });
+  std::map<std::string, double> out;
+  for (auto& [name, p] : power) out[name] = p.second > 0 ? 10 * std::log10(p.first / p.second) : 999.0;
+  return out;
 }
 
 }  // namespace qcc

@@ -1,4 +1,5 @@
 // qcc compile: FP32 ONNX -> FP16 or MinMax-calibrated symmetric INT8 ONNX (standard QDQ).
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -25,6 +26,8 @@ const cli::CommandSpec& compile_spec() {
        {"calib-count", "N", "int8: images used, spread evenly over the folder", "1000"},
        {"calib-batch", "N", "int8: images per calibration batch", "16"},
        {"per-channel", "", "int8: one weight scale per output channel (default: per tensor)", ""},
+       {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
+       {"moving-average", "", "int8: average the per-batch min/max instead of taking the extremes", ""},
        {"report", "FILE.json", "write per-layer scales, FP16 overflow counts and sizes", ""},
        threads_option()},
       1, 1};
@@ -85,11 +88,28 @@ int run_compile(const cli::Args& a) {
     for (const auto& s : cal.skipped) std::cerr << "skipped " << s << "\n";
     if (cal.images == 0) throw std::runtime_error(a.str("calib") + ": no calibration image could be decoded");
     Int8Options opt;
-    for (auto& [k, v] : cal.ranges) opt.ranges[k] = v;
+    for (auto& [k, v] : a.has("moving-average") ? cal.mean_ranges : cal.ranges) opt.ranges[k] = v;
     opt.per_channel = a.has("per-channel");
+    opt.float_gemm = a.has("float-classifier");
     Int8Report r;
+    Graph fp32 = g.clone();
     if (!run_quantize_int8(g, opt, &r)) throw std::runtime_error(in + ": nothing to quantize (no Conv/Gemm)");
-    report.set("int8", int8_report_json(r, cal));
+    cli::Json j = int8_report_json(r, cal);
+    // Per-layer error on a few calibration images: where quantization hurts.
+    auto sqnr = layer_sqnr(fp32, g, spread_sample(images, 8), threads);
+    cli::Json layers = cli::Json::array();
+    std::vector<std::pair<double, std::string>> worst;
+    for (auto& [name, db] : sqnr) {
+      layers.push(cli::Json::object().set("name", name).set("sqnr_db", db));
+      worst.push_back({db, name});
+    }
+    j.set("activation_sqnr_db", layers);
+    report.set("int8", j);
+    std::sort(worst.begin(), worst.end());
+    std::cout << "int8: lowest activation SQNR vs FP32 (8 images):";
+    for (size_t i = 0; i < std::min<size_t>(5, worst.size()); ++i)
+      std::cout << " " << worst[i].second << " " << cli::fmt(worst[i].first, 1) << " dB;";
+    std::cout << "\n";
     std::cout << "int8: " << cal.images << " calibration images, " << r.activations.size() << " activations, "
               << r.layers.size() << " layers quantized\n";
   }

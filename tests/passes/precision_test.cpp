@@ -80,9 +80,11 @@ TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
   Int8Options opt;
   {
     Session fp32(g.clone(), 2, /*optimize=*/false);
-    std::map<std::string, ActivationRange> ranges;
-    for (uint32_t s = 0; s < 4; ++s) observe_ranges(fp32, images(8, s), ranges);
-    opt.ranges = ranges;
+    for (uint32_t s = 0; s < 4; ++s)
+      for (auto& [name, r] : observe_ranges(fp32, images(8, s))) {
+        auto [it, fresh] = opt.ranges.emplace(name, r);
+        if (!fresh) it->second = {std::min(it->second.lo, r.lo), std::max(it->second.hi, r.hi)};
+      }
   }
   Graph q = g.clone();
   Int8Report report;
