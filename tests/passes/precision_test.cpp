@@ -123,7 +123,13 @@ TEST(ConvertFp16Test, HalvesWeightsKeepsBoundaryAndStaysClose) {
   EXPECT_EQ(h.inputs[0]->dtype, DType::f32);
   EXPECT_EQ(h.outputs[0]->dtype, DType::f32);
   EXPECT_EQ(h.outputs[0]->name, g.outputs[0]->name);
-  EXPECT_EQ(test::count_ops(h, Op::Cast), 2);
+  // Input cast, and the classifier computing in f32 from f16 features and f16-stored weights.
+  EXPECT_EQ(test::count_ops(h, Op::Cast), 4);
+  const Node* fc = h.outputs[0]->producer;
+  ASSERT_EQ(fc->op, Op::Gemm);
+  EXPECT_EQ(fc->in(1)->dtype, DType::f32);
+  EXPECT_EQ(fc->in(1)->producer->op, Op::Cast);
+  EXPECT_EQ(fc->in(1)->producer->in(0)->dtype, DType::f16);
   Graph file = round_trip(h);
   Tensor x = images(5, 7);
   Tensor ref = Session(g.clone(), 2).run({x})[0];
