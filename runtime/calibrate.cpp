@@ -98,10 +98,14 @@ std::vector<float> dense_floats(const Value& v, const Bound& b) {
 
 }  // namespace
 
-std::map<std::string, double> layer_sqnr(const Graph& fp32, const Graph& int8, const std::vector<std::string>& images,
-                                         int threads) {
+std::map<std::string, LayerError> layer_errors(const Graph& fp32, const Graph& int8,
+                                               const std::vector<std::string>& images, int threads) {
   Session ref(fp32.clone(), threads, /*optimize=*/false), q(int8.clone(), threads);
-  std::map<std::string, std::pair<double, double>> power;  // signal, noise
+  struct Sums {
+    double signal = 0, noise = 0;
+    int64_t clipped = 0, count = 0;
+  };
+  std::map<std::string, Sums> sums;
   for_each_batch(images, 4, Preprocess{}, 1, [&](Batch& b) {
     if (b.indices.empty()) return;
     std::map<std::string, std::vector<float>> want;
@@ -115,16 +119,21 @@ std::map<std::string, double> layer_sqnr(const Graph& fp32, const Graph& int8, c
       auto it = want.find(v.name.substr(0, v.name.size() - 2));
       if (it == want.end() || it->second.size() != static_cast<size_t>(bd.numel())) return;
       std::vector<float> got = dense_floats(v, bd);
-      auto& [sig, noise] = power[it->first];
+      const double limit = 127.5 * v.quant->scale[0];
+      Sums& acc = sums[it->first];
       for (size_t i = 0; i < got.size(); ++i) {
-        sig += double{it->second[i]} * it->second[i];
-        noise += (double{got[i]} - it->second[i]) * (double{got[i]} - it->second[i]);
+        double x = it->second[i], e = got[i] - x;
+        acc.signal += x * x;
+        acc.noise += e * e;
+        acc.clipped += std::fabs(x) > limit;
       }
+      acc.count += static_cast<int64_t>(got.size());
     });
     q.run({b.input});
   });
-  std::map<std::string, double> out;
-  for (auto& [name, p] : power) out[name] = p.second > 0 ? 10 * std::log10(p.first / p.second) : 999.0;
+  std::map<std::string, LayerError> out;
+  for (auto& [name, a] : sums)
+    out[name] = {a.noise > 0 ? 10 * std::log10(a.signal / a.noise) : 999.0, 100.0 * a.clipped / std::max<int64_t>(a.count, 1)};
   return out;
 }
 

@@ -31,10 +31,15 @@ std::map<std::string, ActivationRange> observe_ranges(Session& session, const Te
 CalibrationResult calibrate(const Graph& optimized, const std::vector<std::string>& images, int batch,
                             int threads, const std::function<void(int64_t)>& progress);
 
+struct LayerError {
+  double sqnr_db = 0;      ///< dequantized int8 activation vs the FP32 one
+  double clipped_pct = 0;  ///< FP32 values beyond the int8 range (|x| > 127.5 * scale)
+};
+
 /// Per-layer quantization error: runs `images` through the FP32 graph and the int8 (QDQ) graph
-/// and returns, for every int8 activation `<name>_q` of the latter, the SQNR (dB) of its
-/// dequantized values against the FP32 value `<name>` -- which layers lose the most.
-std::map<std::string, double> layer_sqnr(const Graph& fp32, const Graph& int8, const std::vector<std::string>& images,
-                                         int threads);
+/// and returns, for every int8 activation `<name>_q` of the latter, its error against the FP32
+/// value `<name>` -- which layers lose the most, and how much the scales clip.
+std::map<std::string, LayerError> layer_errors(const Graph& fp32, const Graph& int8,
+                                               const std::vector<std::string>& images, int threads);
 
 }  // namespace qcc

@@ -19,15 +19,17 @@ const cli::CommandSpec& compile_spec() {
       "compile", "MODEL.onnx --precision fp16|int8 -o OUT.onnx",
       "Compile a model to FP16 (f16 weights and activations, f32 inputs/outputs) or to INT8\n"
       "(symmetric int8 weights and activations, MinMax calibration on a folder of images,\n"
-      "written as standard QDQ ONNX). The output runs in qcc and in ONNX Runtime.",
+      "written as standard QDQ ONNX). The output runs in qcc and in ONNX Runtime.\n"
+      "The seed's exact scheme is --calib-method minmax --weight-scales tensor.",
       {{"precision", "P", "fp16 or int8 (required)", ""},
        {"o", "OUT.onnx", "output model (required)", ""},
        {"calib", "DIR", "int8: calibration images, searched recursively (required for int8)", ""},
        {"calib-count", "N", "int8: images used, spread evenly over the folder", "1000"},
        {"calib-batch", "N", "int8: images per calibration batch", "16"},
-       {"per-channel", "", "int8: one weight scale per output channel (default: per tensor)", ""},
+       {"calib-method", "M", "int8: minmax (extremes over all images) or minmax-avg (per-batch\n"
+        "                             min/max averaged, ONNX Runtime's MinMax moving_average)", "minmax-avg"},
+       {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
        {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
-       {"moving-average", "", "int8: average the per-batch min/max instead of taking the extremes", ""},
        {"report", "FILE.json", "write per-layer scales, FP16 overflow counts and sizes", ""},
        threads_option()},
       1, 1};
@@ -40,10 +42,7 @@ cli::Json int8_report_json(const Int8Report& r, const CalibrationResult& c) {
   cli::Json acts = cli::Json::array(), layers = cli::Json::array();
   for (const auto& a : r.activations)
     acts.push(cli::Json::object().set("name", a.name).set("scale", a.scale).set("min", a.lo).set("max", a.hi)
-                  .set("shared_scale", a.shared)
-                  // MinMax scales cover every calibrated value; only widening for a shared scale
-                  // changes resolution, never clips.
-                  .set("clipped_pct", 0.0));
+                  .set("shared_scale", a.shared));
   int64_t saturated = 0;
   for (const auto& l : r.layers) {
     layers.push(cli::Json::object().set("name", l.name).set("op", l.op).set("weight_scale_min", l.weight_scale_min)
@@ -63,6 +62,9 @@ int run_compile(const cli::Args& a) {
   if (precision != "fp16" && precision != "int8") throw cli::UsageError("--precision must be fp16 or int8");
   if (out.empty()) throw cli::UsageError("-o OUT.onnx is required");
   if (precision == "int8" && !a.has("calib")) throw cli::UsageError("int8 needs --calib DIR (calibration images)");
+  const std::string method = a.str("calib-method", "minmax-avg"), scales = a.str("weight-scales", "channel");
+  if (method != "minmax" && method != "minmax-avg") throw cli::UsageError("--calib-method must be minmax or minmax-avg");
+  if (scales != "channel" && scales != "tensor") throw cli::UsageError("--weight-scales must be channel or tensor");
   const int threads = static_cast<int>(a.integer("threads", 0));
   Graph g = import_onnx_file(in);
   PassContext ctx = runtime_pass_context();
@@ -88,22 +90,23 @@ int run_compile(const cli::Args& a) {
     for (const auto& s : cal.skipped) std::cerr << "skipped " << s << "\n";
     if (cal.images == 0) throw std::runtime_error(a.str("calib") + ": no calibration image could be decoded");
     Int8Options opt;
-    for (auto& [k, v] : a.has("moving-average") ? cal.mean_ranges : cal.ranges) opt.ranges[k] = v;
-    opt.per_channel = a.has("per-channel");
+    for (auto& [k, v] : method == "minmax" ? cal.ranges : cal.mean_ranges) opt.ranges[k] = v;
+    opt.per_channel = scales == "channel";
     opt.float_gemm = a.has("float-classifier");
     Int8Report r;
     Graph fp32 = g.clone();
     if (!run_quantize_int8(g, opt, &r)) throw std::runtime_error(in + ": nothing to quantize (no Conv/Gemm)");
     cli::Json j = int8_report_json(r, cal);
-    // Per-layer error on a few calibration images: where quantization hurts.
-    auto sqnr = layer_sqnr(fp32, g, spread_sample(images, 8), threads);
+    j.set("calib_method", method).set("weight_scales", scales).set("float_classifier", opt.float_gemm);
+    // Per-layer error on a few calibration images: where quantization hurts, what it clips.
+    auto errors = layer_errors(fp32, g, spread_sample(images, 8), threads);
     cli::Json layers = cli::Json::array();
     std::vector<std::pair<double, std::string>> worst;
-    for (auto& [name, db] : sqnr) {
-      layers.push(cli::Json::object().set("name", name).set("sqnr_db", db));
-      worst.push_back({db, name});
+    for (auto& [name, e] : errors) {
+      layers.push(cli::Json::object().set("name", name).set("sqnr_db", e.sqnr_db).set("clipped_pct", e.clipped_pct));
+      worst.push_back({e.sqnr_db, name});
     }
-    j.set("activation_sqnr_db", layers);
+    j.set("activation_errors", layers).set("error_images", static_cast<int64_t>(std::min<size_t>(8, images.size())));
     report.set("int8", j);
     std::sort(worst.begin(), worst.end());
     std::cout << "int8: lowest activation SQNR vs FP32 (8 images):";

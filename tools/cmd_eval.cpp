@@ -6,6 +6,7 @@
 #include <iostream>
 #include <map>
 #include <numeric>
+#include <tbb/task_arena.h>
 
 #include "frontend/onnx_import.h"
 #include "runtime/batch_loader.h"
@@ -27,6 +28,8 @@ const cli::CommandSpec& eval_spec() {
        {"batch", "N", "images per inference batch", "16"},
        {"labels", "FILE", "line k = the folder name of model class k (first word of the line)", "sorted"},
        {"json", "FILE", "write the results as JSON", ""},
+       {"predictions", "FILE", "write 'index top1-of-each-model' per image (skipped: -1)", ""},
+       {"decode-only", "", "only decode and preprocess (measures the loader's images/s)", ""},
        threads_option()},
       1};
   return s;
@@ -125,6 +128,37 @@ void apply_labels_file(const std::string& path, ImageFolder& f) {
   }
 }
 
+// Decodes and preprocesses every image without inference: the loader's own throughput.
+void decode_only(const std::vector<LabeledImage>& images, int batch, int threads) {
+  std::vector<std::string> paths;
+  for (const auto& im : images) paths.push_back(im.path);
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  int64_t done = 0, failed = 0;
+  cli::Progress progress("decode", static_cast<int64_t>(paths.size()), "img");
+  auto t0 = std::chrono::steady_clock::now();
+  arena.execute([&] {
+    for_each_batch(paths, batch, Preprocess{}, 2, [&](Batch& b) {
+      done += static_cast<int64_t>(b.indices.size());
+      failed += static_cast<int64_t>(b.failed.size());
+      progress.advance(static_cast<int64_t>(b.indices.size() + b.failed.size()));
+    });
+  });
+  progress.finish();
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::cout << "decoded " << done << " images (" << failed << " unreadable) in " << cli::fmt(s, 2) << " s: "
+            << cli::fmt(done / s, 1) << " images/s on " << arena.max_concurrency() << " threads\n";
+}
+
+void write_predictions(const std::string& path, const std::vector<ModelResult>& results) {
+  std::ofstream f(path);
+  for (size_t i = 0; i < results[0].predictions.size(); ++i) {
+    f << i;
+    for (const auto& r : results) f << ' ' << r.predictions[i];
+    f << '\n';
+  }
+  if (!f) throw std::runtime_error(path + ": cannot write predictions");
+}
+
 }  // namespace
 
 int run_eval(const cli::Args& a) {
@@ -145,6 +179,10 @@ int run_eval(const cli::Args& a) {
   }
   if (images.empty()) throw std::runtime_error(a.str("data") + ": no images");
   std::cout << a.str("data") << ": " << images.size() << " images, " << folder.classes.size() << " classes\n";
+  if (a.has("decode-only")) {
+    decode_only(images, batch, static_cast<int>(a.integer("threads", 0)));
+    return 0;
+  }
 
   std::vector<ModelResult> results;
   for (const auto& m : a.positional())
@@ -173,6 +211,7 @@ int run_eval(const cli::Args& a) {
   for (const auto& r : results)
     if (r.skipped) std::cout << r.model << ": " << r.skipped << " unreadable image(s) skipped (listed above)\n";
   if (a.has("json")) cli::Json::object().set("results", jr).save(a.str("json"));
+  if (a.has("predictions")) write_predictions(a.str("predictions"), results);
   return 0;
 }
 

@@ -103,8 +103,8 @@ def add_offline_args(p):
                         "offline_summary.json go")
     g.add_argument("--train-per-class", type=int, default=10,
                    help="train crops per photo (default 10)")
-    g.add_argument("--val-per-class", type=int, default=5,
-                   help="validation crops per photo (default 5)")
+    g.add_argument("--val-per-class", type=int, default=12,
+                   help="validation crops per photo (default 12)")
     g.add_argument("--calib-count", type=int, default=1000,
                    help="calibration crops in total, spread over the photos (default 1000)")
     g.add_argument("--bn-per-class", type=int, default=5,
