@@ -9,6 +9,7 @@
 
 #include "ir/shape_inference.h"
 #include "kernels/conv_igemm.h"
+#include "kernels/winograd.h"
 #include "kernels/elementwise.h"
 #include "runtime/step.h"
 
@@ -60,6 +61,32 @@ class ConvStep : public Step {
   ConvArgs args_;
   std::unique_ptr<PackedWeights> w_;
   std::vector<uint8_t> zero_;
+  int64_t chunk_ = 0;
+};
+
+// 3x3 stride-1 float convolutions: Winograd F(2x2, 3x3), tile chunks split across threads.
+class WinogradStep : public Step {
+ public:
+  WinogradStep(kernels::WinogradArgs args, std::unique_ptr<kernels::WinogradWeights> w)
+      : args_(args), w_(std::move(w)) {
+    args_.w = w_.get();
+    chunk_ = kernels::winograd_chunk_tiles(args_);
+  }
+
+  void run(const ExecContext& ctx) override {
+    const int64_t tiles = kernels::winograd_tiles(args_.g), chunks = (tiles + chunk_ - 1) / chunk_;
+    parallel_for_tasks(chunks, [&](int64_t b, int64_t e) {
+      for (int64_t c = b; c < e; ++c)
+        kernels::winograd_run(args_, c * chunk_, std::min(tiles, (c + 1) * chunk_), ctx.thread_scratch());
+    });
+  }
+
+  size_t scratch_bytes() const override { return kernels::winograd_scratch_bytes(args_, chunk_); }
+  int64_t macs() const override { return args_.g.m() * args_.g.k() * args_.g.out_c; }
+
+ private:
+  kernels::WinogradArgs args_;
+  std::unique_ptr<kernels::WinogradWeights> w_;
   int64_t chunk_ = 0;
 };
 
@@ -163,6 +190,19 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
   GemmType t = gemm_type(n, x.dtype, y.dtype);
+  if ((t == GemmType::f32 || t == GemmType::f16) && kernels::winograd_applies(g)) {
+    auto ww = std::make_unique<kernels::WinogradWeights>();
+    std::vector<float> wf = w->data->to_floats();
+    std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>(g.out_c, 0.f);
+    kernels::winograd_pack(wf.data(), bias.data(), g.out_c, g.in_c, kernels::ukernels_best().f32, *ww);
+    kernels::WinogradArgs wa;
+    wa.g = g;
+    wa.in = x.data;
+    wa.out = y.data;
+    wa.half = t == GemmType::f16;
+    std::tie(wa.lo, wa.hi) = output_clamp(n, y.dtype);
+    return std::make_unique<WinogradStep>(wa, std::move(ww));
+  }
   // Weights [O][I][KH][KW] reordered to the (kh, kw, c) K order of NHWC taps.
   Tensor ohwi(w->dtype, {g.out_c, g.k()});
   kernels::oihw_to_ohwi(w->data->raw(), ohwi.raw(), g.out_c, g.in_c, g.taps(),

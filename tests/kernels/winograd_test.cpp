@@ -1,0 +1,101 @@
+// Winograd F(2x2, 3x3) against the implicit-GEMM convolution (itself checked against a direct
+// convolution): odd output sizes (partial tiles), padding, channel tails, wider output rows, ReLU.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "ir/half.h"
+#include "kernels/isa_sets.h"
+#include "kernels/winograd.h"
+
+namespace qcc::kernels {
+namespace {
+
+// Runs Winograd over all tiles in chunks, as the runtime's tasks do.
+void run_all(const WinogradArgs& a) {
+  const int64_t tiles = winograd_tiles(a.g), chunk = winograd_chunk_tiles(a);
+  std::vector<uint8_t> ws(winograd_scratch_bytes(a, chunk));
+  for (int64_t t = 0; t < tiles; t += chunk) winograd_run(a, t, std::min(tiles, t + chunk), ws.data());
+}
+
+double compare(const UkernelSet& set, ConvGeom g, bool relu, uint32_t seed, bool half = false) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> d(-1, 1);
+  g.out_h = g.in_h + 2 * g.pad_t - 2;
+  g.out_w = g.in_w + 2 * g.pad_l - 2;
+  g.in_pixel_stride = g.in_c;
+  std::vector<float> x(g.batch * g.in_h * g.in_w * g.in_c), w(g.out_c * g.in_c * 9), bias(g.out_c);
+  for (auto* v : {&x, &w, &bias})
+    for (float& f : *v) f = d(rng);
+  const Ukernel& uk = set.f32;
+  const float lo = relu ? 0.f : -3.4e38f;
+
+  // Reference: implicit GEMM with weights reordered to (kh, kw, c).
+  std::vector<float> ohwi(w.size());
+  oihw_to_ohwi(w.data(), ohwi.data(), g.out_c, g.in_c, 9, 4);
+  PackedWeights pw;
+  pack_b(ohwi.data(), g.out_c, g.k(), g.k(), 1, GemmType::f32, uk, pw);
+  std::copy(bias.begin(), bias.end(), pw.bias_f32.begin());
+  std::vector<float> ref(g.m() * g.out_pixel_stride), got(ref.size()), zero(g.in_c);
+  ConvArgs c;
+  c.g = g, c.w = &pw, c.in = x.data(), c.out = ref.data(), c.zero_row = zero.data(), c.lo = lo;
+  c.pack_a = conv_needs_packing(GemmType::f32, uk, g.in_c);
+  std::vector<uint8_t> cs(conv_scratch_bytes(c, g.m()));
+  conv_run(c, 0, g.m(), 0, pw.panels, cs.data());
+
+  WinogradWeights ww;
+  winograd_pack(w.data(), bias.data(), g.out_c, g.in_c, uk, ww);
+  WinogradArgs a;
+  a.g = g, a.w = &ww, a.in = x.data(), a.out = got.data(), a.lo = lo;
+  run_all(a);
+  if (half) {  // f16 storage: same weights, inputs rounded to f16, output rounded to f16
+    std::vector<uint16_t> xh(x.size()), yh(got.size());
+    for (size_t i = 0; i < x.size(); ++i) xh[i] = float_to_half(x[i]);
+    a.in = xh.data(), a.out = yh.data(), a.half = true;
+    run_all(a);
+    for (size_t i = 0; i < got.size(); ++i) got[i] = half_to_float(yh[i]);
+  }
+
+  double err = 0, mx = 1;
+  for (int64_t p = 0; p < g.m(); ++p)
+    for (int64_t o = 0; o < g.out_c; ++o) {
+      size_t i = p * g.out_pixel_stride + o;
+      err = std::max(err, static_cast<double>(std::fabs(got[i] - ref[i])));
+      mx = std::max(mx, static_cast<double>(std::fabs(ref[i])));
+    }
+  return err / mx;
+}
+
+TEST(WinogradTest, MatchesImplicitGemmOnRandomShapes) {
+  std::mt19937 rng(5);
+  for (const UkernelSet* set : test::runnable_sets()) {
+    for (int iter = 0; iter < 16; ++iter) {
+      ConvGeom g;
+      g.batch = 1 + rng() % 2;
+      g.in_h = 3 + rng() % 9;
+      g.in_w = 3 + rng() % 9;
+      g.in_c = 16 + rng() % 40;
+      g.out_c = 16 + rng() % 40;
+      g.k_h = g.k_w = 3;
+      g.pad_t = g.pad_l = rng() % 2;
+      g.out_pixel_stride = g.out_c + (iter % 2) * 24;
+      ASSERT_TRUE(winograd_applies(g));
+      ASSERT_LE(compare(*set, g, iter % 3 == 0, iter), 2e-6) << set->isa << " iteration " << iter;
+      ASSERT_LE(compare(*set, g, iter % 3 == 0, iter, true), 4e-3) << set->isa << " f16, iteration " << iter;
+    }
+  }
+}
+
+TEST(WinogradTest, OnlyThreeByThreeStrideOne) {
+  ConvGeom g;
+  g.k_h = g.k_w = 3, g.in_c = g.out_c = 32;
+  EXPECT_TRUE(winograd_applies(g));
+  g.stride_w = 2;
+  EXPECT_FALSE(winograd_applies(g));
+  g.stride_w = 1, g.k_w = 1;
+  EXPECT_FALSE(winograd_applies(g));
+}
+
+}  // namespace
+}  // namespace qcc::kernels
