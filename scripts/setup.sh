@@ -9,13 +9,17 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config
   libonnx-dev libprotobuf-dev protobuf-compiler libxsimd-dev libtbb-dev libstb-dev libgtest-dev
-  libonnx-testdata python3-torchvision python3-onnx python3-pil nodejs npm
+  libonnx-testdata python3-torchvision python3-onnx python3-pil
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js may already come from elsewhere (e.g. NodeSource's nodejs, which bundles npm and
+# conflicts with Debian's npm package): ask for the Debian packages only when the commands are absent.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
