@@ -36,7 +36,7 @@ const USAGE = `usage:
                                          [--predictions FILE]
 
 ref    read DATA_DIR/input_K.pb (or DATA_DIR/test_data_set_*/input_K.pb), run the
-       model with onnxruntime-node (graph optimization 'all'), write output_K.pb
+       model with onnxruntime-node (graph optimization --optimization), write output_K.pb
        next to the inputs, one per model output (TensorProto, raw_data).
 run    same as ref.
 bench  time session.run on random input [batch, C, H, W] (C, H, W from the model's
@@ -59,6 +59,10 @@ options:
                 eval: write "INDEX TOP1CLASS" per image, in image order; INDEX is
                 the line of the image in DATA_DIR/images.txt (from the sets'
                 indices.txt), else its position among the evaluated images
+  --optimization all|extended|basic|disabled
+                ONNX Runtime graph optimization level (default all). 'disabled' runs a
+                QDQ model as written: float ops between Quantize/DequantizeLinear, an
+                exact simulation of the integer arithmetic (no fused int8 kernels)
   -h, --help    show this help`;
 
 class UsageError extends Error {}
@@ -201,7 +205,8 @@ function serializeTensor({ name, type, dims, data }) {
 // command line
 
 function parseArgs(argv) {
-  const opts = { threads: 2, batch: 16, iters: 10, warmup: 2, json: null, predictions: null };
+  const opts = { threads: 2, batch: 16, iters: 10, warmup: 2, json: null, predictions: null,
+                 optimization: 'all' };
   const pos = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -213,6 +218,12 @@ function parseArgs(argv) {
     const value = inline !== undefined ? inline : argv[++i];
     if (value === undefined) throw new UsageError(`${flag} needs a value`);
     if (key === 'json' || key === 'predictions') { opts[key] = value; continue; }
+    if (key === 'optimization') {
+      if (!['all', 'basic', 'extended', 'disabled'].includes(value))
+        throw new UsageError(`--optimization must be all, extended, basic or disabled, got '${value}'`);
+      opts[key] = value;
+      continue;
+    }
     if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got '${value}'`);
     opts[key] = Number(value);
     if (opts[key] < (key === 'warmup' ? 0 : 1)) throw new UsageError(`${flag} is too small: ${value}`);
@@ -229,12 +240,12 @@ function loadOrt() {
   }
 }
 
-async function openSession(ort, model, threads) {
+async function openSession(ort, model, threads, optimization) {
   if (!fs.existsSync(model)) fail(`no such model file: ${model}`);
   try {
     return await ort.InferenceSession.create(model, {
       executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: optimization,
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
@@ -319,7 +330,7 @@ async function ref(pos, opts) {
   const [model, dataDir] = pos;
   const dirs = dataSetDirs(dataDir);
   const ort = loadOrt();
-  const session = await openSession(ort, model, opts.threads);
+  const session = await openSession(ort, model, opts.threads, opts.optimization);
   for (const dir of dirs) await runDataSet(ort, session, dir);
 }
 
@@ -353,7 +364,7 @@ async function bench(pos, opts) {
   if (pos.length !== 1) throw new UsageError('bench needs exactly one MODEL.onnx');
   const [model] = pos;
   const ort = loadOrt();
-  const session = await openSession(ort, model, opts.threads);
+  const session = await openSession(ort, model, opts.threads, opts.optimization);
   const feeds = {};
   session.inputNames.forEach((name, k) => {
     const meta = session.inputMetadata && session.inputMetadata[k];
@@ -439,7 +450,7 @@ async function evaluate(pos, opts) {
   const [model, dataDir] = pos;
   const dirs = dataSetDirs(dataDir);
   const ort = loadOrt();
-  const session = await openSession(ort, model, opts.threads);
+  const session = await openSession(ort, model, opts.threads, opts.optimization);
   const outName = session.outputNames[0];
   let images = 0, top1 = 0, top5 = 0, classes = 0, badLabels = 0;
   const msPerImage = [];

@@ -1,7 +1,9 @@
 // qcc: quantization compiler and CPU runtime for ONNX models.
+#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "tools/commands.h"
 
@@ -23,8 +25,13 @@ void print_main_help() {
   std::cout << "usage: qcc COMMAND [args] [options]\n\n"
                "qcc compiles ONNX models to FP16 and INT8 and runs them on its own CPU runtime.\n\n"
                "commands:\n";
-  for (const auto& c : kCommands)
-    std::cout << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.cmd.spec().summary << "\n";
+  for (const auto& c : kCommands) {
+    // The first sentence of the command's summary (the rest is in 'qcc COMMAND --help').
+    std::string s = c.cmd.spec().summary;
+    if (size_t end = s.find(". "); end != std::string::npos) s.resize(end + 1);
+    std::replace(s.begin(), s.end(), '\n', ' ');
+    std::cout << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << s << "\n";
+  }
   std::cout << "\n'qcc COMMAND --help' describes a command.\n";
 }
 
