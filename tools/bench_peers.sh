@@ -12,7 +12,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 QCC=${QCC:-$ROOT/build/tools/qcc}
 PY=/usr/bin/python3
-rounds=5 batch=16 threads=2 iters=3 json="" declare -A model
+rounds=5 batch=16 threads=2 iters=3 json=""
+declare -A model
 usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
