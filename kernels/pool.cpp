@@ -113,24 +113,39 @@ void avgpool_nhwc_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int6
   pool_f16<false>(g, in, out, r0, r1);
 }
 
+// Int8 windows are reduced in channel blocks held in a local accumulator: the compiler keeps it
+// in vector registers (no aliasing with the taps or the output) and vectorizes the tap loops.
+constexpr int64_t kS8Block = 256;
+
 void maxpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, int64_t r0, int64_t r1) {
   for_each_window(g, in, out, r0, r1, [&](const std::vector<const int8_t*>& taps, int64_t, int8_t* y) {
-    std::fill(y, y + g.c, int8_t{-128});
-    for (const int8_t* x : taps)
-      for (int64_t i = 0; i < g.c; ++i) y[i] = std::max(y[i], x[i]);
+    for (int64_t c0 = 0; c0 < g.c; c0 += kS8Block) {
+      const int64_t n = std::min(kS8Block, g.c - c0);
+      int8_t acc[kS8Block];
+      std::fill_n(acc, n, int8_t{-128});
+      for (const int8_t* x : taps)
+        for (int64_t i = 0; i < n; ++i) {
+          const int8_t v = x[c0 + i];  // by value: std::max's references defeat the vectorizer
+          acc[i] = acc[i] > v ? acc[i] : v;
+        }
+      std::copy_n(acc, n, y + c0);
+    }
   });
 }
 
 void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_scale,
                      float out_scale, int64_t r0, int64_t r1) {
-  std::vector<int32_t> acc(g.c);
   for_each_window(g, in, out, r0, r1, [&](const std::vector<const int8_t*>& taps, int64_t count, int8_t* y) {
-    std::fill(acc.begin(), acc.end(), 0);
-    for (const int8_t* x : taps)
-      for (int64_t i = 0; i < g.c; ++i) acc[i] += x[i];
-    float mul = in_scale / (static_cast<float>(std::max<int64_t>(count, 1)) * out_scale);
-    for (int64_t i = 0; i < g.c; ++i)
-      y[i] = static_cast<int8_t>(std::clamp(std::nearbyint(acc[i] * mul), -128.f, 127.f));
+    const float mul = in_scale / (static_cast<float>(std::max<int64_t>(count, 1)) * out_scale);
+    for (int64_t c0 = 0; c0 < g.c; c0 += kS8Block) {
+      const int64_t n = std::min(kS8Block, g.c - c0);
+      int32_t acc[kS8Block];
+      std::fill_n(acc, n, 0);
+      for (const int8_t* x : taps)
+        for (int64_t i = 0; i < n; ++i) acc[i] += x[c0 + i];
+      for (int64_t i = 0; i < n; ++i)
+        y[c0 + i] = static_cast<int8_t>(std::clamp(std::nearbyint(static_cast<float>(acc[i]) * mul), -128.f, 127.f));
+    }
   });
 }
 

@@ -1,26 +1,34 @@
 #include "kernels/tensor_ops.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace qcc::kernels {
 
 namespace {
-// Gathers n elements spaced `stride` apart; typed so the loop compiles to plain moves.
+// Gathers a rows x cols block (source strides in elements) into contiguous dst. Typed so the
+// loops compile to plain moves; a 2-D block per call keeps small innermost dimensions (the 3
+// channels of an NCHW -> NHWC image transpose) from paying per-row overhead.
 template <typename T>
-void gather_row(const uint8_t* src, int64_t stride, uint8_t* dst, int64_t n) {
+void gather_block(const uint8_t* src, int64_t row_stride, int64_t rows, int64_t col_stride, int64_t cols,
+                  uint8_t* dst) {
   const T* s = reinterpret_cast<const T*>(src);
   T* d = reinterpret_cast<T*>(dst);
-  for (int64_t i = 0; i < n; ++i) d[i] = s[i * stride];
+  for (int64_t r = 0; r < rows; ++r, d += cols)
+    for (int64_t c = 0; c < cols; ++c) d[c] = s[r * row_stride + c * col_stride];
 }
 
-void gather_row(const uint8_t* src, int64_t stride, uint8_t* dst, int64_t n, int eb) {
+void gather_block(const uint8_t* src, int64_t row_stride, int64_t rows, int64_t col_stride, int64_t cols,
+                  uint8_t* dst, int eb) {
   switch (eb) {
-    case 1: return gather_row<uint8_t>(src, stride, dst, n);
-    case 2: return gather_row<uint16_t>(src, stride, dst, n);
-    case 4: return gather_row<uint32_t>(src, stride, dst, n);
-    case 8: return gather_row<uint64_t>(src, stride, dst, n);
+    case 1: return gather_block<uint8_t>(src, row_stride, rows, col_stride, cols, dst);
+    case 2: return gather_block<uint16_t>(src, row_stride, rows, col_stride, cols, dst);
+    case 4: return gather_block<uint32_t>(src, row_stride, rows, col_stride, cols, dst);
+    case 8: return gather_block<uint64_t>(src, row_stride, rows, col_stride, cols, dst);
     default:
-      for (int64_t i = 0; i < n; ++i) std::memcpy(dst + i * eb, src + i * stride * eb, eb);
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c, dst += eb)
+          std::memcpy(dst, src + (r * row_stride + c * col_stride) * eb, eb);
   }
 }
 }  // namespace
@@ -43,18 +51,23 @@ void strided_copy(const void* src, const Dims& src_strides, void* dst, const Dim
     std::memcpy(d, s, eb);
     return;
   }
-  const int64_t inner = shape[rank - 1], inner_stride = src_strides[rank - 1];
-  Dims idx(rank, 0);
-  for (int64_t done = 0; done < total; done += inner) {
+  // The last two dimensions are one block; idx walks the ones before them.
+  const int64_t cols = shape[rank - 1], col_stride = src_strides[rank - 1];
+  const int64_t rows = rank >= 2 ? shape[rank - 2] : 1, row_stride = rank >= 2 ? src_strides[rank - 2] : 0;
+  const int outer_rank = std::max(rank - 2, 0);
+  Dims idx(outer_rank, 0);
+  for (int64_t done = 0; done < total; done += rows * cols) {
     int64_t off = 0;
-    for (int k = 0; k < rank - 1; ++k) off += idx[k] * src_strides[k];
-    const uint8_t* row = s + off * eb;
-    if (inner_stride == 1)
-      std::memcpy(d, row, inner * eb);
+    for (int k = 0; k < outer_rank; ++k) off += idx[k] * src_strides[k];
+    const uint8_t* block = s + off * eb;
+    if (col_stride == 1 && row_stride == cols)
+      std::memcpy(d, block, rows * cols * eb);
+    else if (col_stride == 1)
+      for (int64_t r = 0; r < rows; ++r) std::memcpy(d + r * cols * eb, block + r * row_stride * eb, cols * eb);
     else
-      gather_row(row, inner_stride, d, inner, eb);
-    d += inner * eb;
-    for (int k = rank - 2; k >= 0; --k) {
+      gather_block(block, row_stride, rows, col_stride, cols, d, eb);
+    d += rows * cols * eb;
+    for (int k = outer_rank - 1; k >= 0; --k) {
       if (++idx[k] < shape[k]) break;
       idx[k] = 0;
     }

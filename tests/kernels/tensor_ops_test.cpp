@@ -1,6 +1,13 @@
 // Data-movement kernels on small hand-checked cases.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <numeric>
+#include <random>
+#include <vector>
+
 #include "kernels/elementwise.h"
 #include "kernels/tensor_ops.h"
 
@@ -13,6 +20,36 @@ TEST(TensorOpsTest, StridedCopyTransposes) {
   strided_copy(x, {1, 3}, y, {3, 2}, 4);  // transpose to [3,2]
   const float want[6] = {1, 4, 2, 5, 3, 6};
   for (int i = 0; i < 6; ++i) EXPECT_EQ(y[i], want[i]);
+}
+
+// Every permutation of random shapes of rank 1..5 and every element size against direct indexing
+// (sizes of 1 and 3 cover the innermost-dimension cases of an NCHW -> NHWC image transpose).
+TEST(TensorOpsTest, StridedCopyMatchesDirectIndexingForRandomPermutations) {
+  std::mt19937 rng(7);
+  for (int trial = 0; trial < 200; ++trial) {
+    const int rank = 1 + trial % 5;
+    const int eb = std::array<int, 5>{1, 2, 4, 8, 3}[trial % 5];
+    Dims in_shape(rank);
+    for (auto& d : in_shape) d = 1 + rng() % 5;
+    std::vector<int> perm(rank);
+    std::iota(perm.begin(), perm.end(), 0);
+    std::shuffle(perm.begin(), perm.end(), rng);
+    const Dims in_strides = contiguous_strides(in_shape);
+    Dims out_shape, src_strides;
+    for (int p : perm) out_shape.push_back(in_shape[p]), src_strides.push_back(in_strides[p]);
+    int64_t n = 1;
+    for (int64_t d : in_shape) n *= d;
+    std::vector<uint8_t> x(n * eb), y(n * eb, 0xAA);
+    for (auto& b : x) b = static_cast<uint8_t>(rng());
+    strided_copy(x.data(), src_strides, y.data(), out_shape, eb);
+    Dims idx(rank, 0);
+    for (int64_t o = 0; o < n; ++o) {
+      int64_t off = 0;
+      for (int k = 0; k < rank; ++k) off += idx[k] * src_strides[k];
+      ASSERT_EQ(0, std::memcmp(&y[o * eb], &x[off * eb], eb)) << "trial " << trial << " element " << o;
+      for (int k = rank - 1; k >= 0 && ++idx[k] == out_shape[k]; --k) idx[k] = 0;
+    }
+  }
 }
 
 TEST(TensorOpsTest, GatherWrapsNegativeIndicesAndRejectsOutOfRange) {
@@ -32,6 +69,7 @@ TEST(TensorOpsTest, PadModes) {
   float zero = 0;
   pad(x, {3}, {2, 2}, PadMode::constant, &zero, y, 4);
   const float c[7] = {0, 0, 1, 2, 3, 0, 0};
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(y[i], c[i]);
   pad(x, {3}, {2, 2}, PadMode::reflect, &zero, y + 0, 4);
   const float r[7] = {3, 2, 1, 2, 3, 2, 1};
   for (int i = 0; i < 7; ++i) EXPECT_EQ(y[i], r[i]);

@@ -1,8 +1,10 @@
 // FP16 conversion and INT8 quantization of a small Inception-like CNN: structure, file round
 // trip, lowering to integer kernels, and accuracy against FP32.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "frontend/onnx_export.h"
 #include "frontend/onnx_import.h"
@@ -55,11 +57,16 @@ double sqnr_db(const Tensor& ref, const Tensor& got) {
   return 10 * std::log10(sig / std::max(noise, 1e-30));
 }
 
-// Exports and re-imports: the compiled model must be a valid ONNX file.
+// Exports and re-imports: the compiled model must be a valid ONNX file. The path is unique per
+// test and process (CTest runs test cases in parallel processes).
 Graph round_trip(const Graph& g) {
-  std::string path = testing::TempDir() + "/qcc_precision_test.onnx";
+  std::string path = testing::TempDir() + "/qcc_precision_test_" +
+                     testing::UnitTest::GetInstance()->current_test_info()->name() + "_" +
+                     std::to_string(::getpid()) + ".onnx";
   save_onnx_file(g, path);
-  return import_onnx_file(path);
+  Graph back = import_onnx_file(path);
+  std::remove(path.c_str());
+  return back;
 }
 
 // The QDQ graph as float ops (what ONNX Runtime computes): weight DequantizeLinear nodes are
