@@ -6,16 +6,7 @@
 #     (qcc folds both), and that file relabelled opset 18 (no op it uses changed in 18),
 # each on 16 photos at batch 16 and at batch 1. Pass: max |qcc - ORT| <= 1e-4 * max |logit| and
 # top-1 agreement 100%.
-set -euo pipefail
-QCC=${1:?usage: run_e2e.sh QCC WORK_DIR}
-WORK=${2:?usage: run_e2e.sh QCC WORK_DIR}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${QCC_CACHE:-$HOME/.cache/qcc}
-PY=/usr/bin/python3
-mkdir -p "$WORK"
-
-"$ROOT/scripts/make_offline.sh" "$CACHE"
-OFF="$CACHE/offline"
+source "$(dirname "$0")/common.sh"
 
 # Models (cached next to the offline weights).
 M13="$OFF/iv3_opset13.onnx"
@@ -35,9 +26,8 @@ PYEOF
 
 # Inputs: 16 photos preprocessed by torchvision, as one batch of 16 and as 16 batches of 1.
 D16="$WORK/data_b16" D1="$WORK/data_b1"
-rm -rf "$D16" "$D1"
-$PY "$ROOT/tools/make_inputs.py" --images "$CACHE/photos" --count 16 --batch 16 --out "$D16" >/dev/null
-$PY "$ROOT/tools/make_inputs.py" --images "$CACHE/photos" --count 16 --batch 1 --out "$D1" >/dev/null
+photos_data "$D16" 16
+photos_data "$D1" 1
 
 status=0
 for model in "$M13" "$M17" "$M18"; do

@@ -11,16 +11,7 @@
 #   * INT8 stem (the graph cut after its second convolution, before drift sets in): every int8
 #     activation equal to ONNX Runtime's or one quantization step away (a float rounding tie),
 #     so the integer kernels compute exactly what the QDQ graph means.
-set -euo pipefail
-QCC=${1:?usage: run_e2e_lowp.sh QCC WORK_DIR}
-WORK=${2:?usage: run_e2e_lowp.sh QCC WORK_DIR}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CACHE=${QCC_CACHE:-$HOME/.cache/qcc}
-PY=/usr/bin/python3
-mkdir -p "$WORK"
-
-"$ROOT/scripts/make_offline.sh" "$CACHE"
-OFF="$CACHE/offline"
+source "$(dirname "$0")/common.sh"
 FP16="$WORK/iv3_fp16.onnx" INT8="$WORK/iv3_int8.onnx" STEM="$WORK/iv3_int8_stem.onnx"
 "$QCC" compile "$OFF/iv3_offline.onnx" --precision fp16 -o "$FP16" >/dev/null
 "$QCC" compile "$OFF/iv3_offline.onnx" --precision int8 --calib "$OFF/calib" --calib-count 64 -o "$INT8" >/dev/null
@@ -38,8 +29,7 @@ PYEOF
 )
 
 DATA="$WORK/data_b16"
-rm -rf "$DATA"
-$PY "$ROOT/tools/make_inputs.py" --images "$CACHE/photos" --count 16 --batch 16 --out "$DATA" >/dev/null
+photos_data "$DATA" 16
 
 status=0
 check() {  # MODEL qcc-compare-criteria...
