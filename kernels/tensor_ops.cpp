@@ -10,21 +10,25 @@ namespace {
 // loops compile to plain moves; a 2-D block per call keeps small innermost dimensions (the 3
 // channels of an NCHW -> NHWC image transpose) from paying per-row overhead.
 template <typename T>
-void gather_block(const uint8_t* src, int64_t row_stride, int64_t rows, int64_t col_stride, int64_t cols,
-                  uint8_t* dst) {
+void gather_block(const uint8_t* src, int64_t row_stride, int64_t rows, int64_t col_stride,
+                  int64_t cols, uint8_t* dst) {
   const T* s = reinterpret_cast<const T*>(src);
   T* d = reinterpret_cast<T*>(dst);
   for (int64_t r = 0; r < rows; ++r, d += cols)
     for (int64_t c = 0; c < cols; ++c) d[c] = s[r * row_stride + c * col_stride];
 }
 
-void gather_block(const uint8_t* src, int64_t row_stride, int64_t rows, int64_t col_stride, int64_t cols,
-                  uint8_t* dst, int eb) {
+void gather_block(const uint8_t* src, int64_t row_stride, int64_t rows, int64_t col_stride,
+                  int64_t cols, uint8_t* dst, int eb) {
   switch (eb) {
-    case 1: return gather_block<uint8_t>(src, row_stride, rows, col_stride, cols, dst);
-    case 2: return gather_block<uint16_t>(src, row_stride, rows, col_stride, cols, dst);
-    case 4: return gather_block<uint32_t>(src, row_stride, rows, col_stride, cols, dst);
-    case 8: return gather_block<uint64_t>(src, row_stride, rows, col_stride, cols, dst);
+    case 1:
+      return gather_block<uint8_t>(src, row_stride, rows, col_stride, cols, dst);
+    case 2:
+      return gather_block<uint16_t>(src, row_stride, rows, col_stride, cols, dst);
+    case 4:
+      return gather_block<uint32_t>(src, row_stride, rows, col_stride, cols, dst);
+    case 8:
+      return gather_block<uint64_t>(src, row_stride, rows, col_stride, cols, dst);
     default:
       for (int64_t r = 0; r < rows; ++r)
         for (int64_t c = 0; c < cols; ++c, dst += eb)
@@ -39,8 +43,7 @@ Dims contiguous_strides(const Dims& shape) {
   return s;
 }
 
-void strided_copy(const void* src, const Dims& src_strides, void* dst, const Dims& shape,
-                  int eb) {
+void strided_copy(const void* src, const Dims& src_strides, void* dst, const Dims& shape, int eb) {
   const int rank = static_cast<int>(shape.size());
   const uint8_t* s = static_cast<const uint8_t*>(src);
   uint8_t* d = static_cast<uint8_t*>(dst);
@@ -53,7 +56,8 @@ void strided_copy(const void* src, const Dims& src_strides, void* dst, const Dim
   }
   // The last two dimensions are one block; idx walks the ones before them.
   const int64_t cols = shape[rank - 1], col_stride = src_strides[rank - 1];
-  const int64_t rows = rank >= 2 ? shape[rank - 2] : 1, row_stride = rank >= 2 ? src_strides[rank - 2] : 0;
+  const int64_t rows = rank >= 2 ? shape[rank - 2] : 1,
+                row_stride = rank >= 2 ? src_strides[rank - 2] : 0;
   const int outer_rank = std::max(rank - 2, 0);
   Dims idx(outer_rank, 0);
   for (int64_t done = 0; done < total; done += rows * cols) {
@@ -63,7 +67,8 @@ void strided_copy(const void* src, const Dims& src_strides, void* dst, const Dim
     if (col_stride == 1 && row_stride == cols)
       std::memcpy(d, block, rows * cols * eb);
     else if (col_stride == 1)
-      for (int64_t r = 0; r < rows; ++r) std::memcpy(d + r * cols * eb, block + r * row_stride * eb, cols * eb);
+      for (int64_t r = 0; r < rows; ++r)
+        std::memcpy(d + r * cols * eb, block + r * row_stride * eb, cols * eb);
     else
       gather_block(block, row_stride, rows, col_stride, cols, d, eb);
     d += rows * cols * eb;
@@ -99,8 +104,10 @@ int64_t pad_source(int64_t x, int64_t n, int64_t b, PadMode mode) {
   int64_t i = x - b;
   if (i >= 0 && i < n) return i;
   switch (mode) {
-    case PadMode::constant: return -1;
-    case PadMode::edge: return i < 0 ? 0 : n - 1;
+    case PadMode::constant:
+      return -1;
+    case PadMode::edge:
+      return i < 0 ? 0 : n - 1;
     case PadMode::reflect: {
       if (n == 1) return 0;
       int64_t period = 2 * (n - 1);

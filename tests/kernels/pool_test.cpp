@@ -1,4 +1,6 @@
 // NHWC pooling kernels against direct loops: padding, strides, count_include_pad, slices.
+#include "kernels/pool.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -6,7 +8,6 @@
 #include <random>
 
 #include "ir/half.h"
-#include "kernels/pool.h"
 
 namespace qcc::kernels {
 namespace {
@@ -22,7 +23,8 @@ PoolGeom random_geom(std::mt19937& rng, int64_t max_c = 37) {
   g.k_h = 1 + rng() % 3, g.k_w = 1 + rng() % 3;
   g.in_h = g.k_h + rng() % 6, g.in_w = g.k_w + rng() % 6, g.c = 1 + rng() % max_c;
   g.stride_h = 1 + rng() % 2, g.stride_w = 1 + rng() % 2;
-  g.pad_t = rng() % g.k_h, g.pad_l = rng() % g.k_w, g.pad_b = rng() % g.k_h, g.pad_r = rng() % g.k_w;
+  g.pad_t = rng() % g.k_h, g.pad_l = rng() % g.k_w, g.pad_b = rng() % g.k_h,
+  g.pad_r = rng() % g.k_w;
   g.out_h = (g.in_h + g.pad_t + g.pad_b - g.k_h) / g.stride_h + 1;
   g.out_w = (g.in_w + g.pad_l + g.pad_r - g.k_w) / g.stride_w + 1;
   g.in_pixel_stride = g.c + rng() % 3;
@@ -55,7 +57,8 @@ TEST(PoolTest, FloatAndHalfMatchDirectLoops) {
   for (int iter = 0; iter < 40; ++iter) {
     PoolGeom g = random_geom(rng);
     std::vector<float> x(g.batch * g.in_h * g.in_w * g.in_pixel_stride);
-    for (auto& v : x) v = half_to_float(float_to_half(std::uniform_real_distribution<float>(-4, 4)(rng)));
+    for (auto& v : x)
+      v = half_to_float(float_to_half(std::uniform_real_distribution<float>(-4, 4)(rng)));
     std::vector<uint16_t> xh(x.size());
     for (size_t i = 0; i < x.size(); ++i) xh[i] = float_to_half(x[i]);
     const int64_t outs = g.batch * g.out_h * g.out_w * g.out_pixel_stride;

@@ -1,4 +1,6 @@
 // Data-movement kernels on small hand-checked cases.
+#include "kernels/tensor_ops.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "kernels/elementwise.h"
-#include "kernels/tensor_ops.h"
 
 namespace qcc::kernels {
 namespace {
@@ -46,7 +47,8 @@ TEST(TensorOpsTest, StridedCopyMatchesDirectIndexingForRandomPermutations) {
     for (int64_t o = 0; o < n; ++o) {
       int64_t off = 0;
       for (int k = 0; k < rank; ++k) off += idx[k] * src_strides[k];
-      ASSERT_EQ(0, std::memcmp(&y[o * eb], &x[off * eb], eb)) << "trial " << trial << " element " << o;
+      ASSERT_EQ(0, std::memcmp(&y[o * eb], &x[off * eb], eb))
+          << "trial " << trial << " element " << o;
       for (int k = rank - 1; k >= 0 && ++idx[k] == out_shape[k]; --k) idx[k] = 0;
     }
   }

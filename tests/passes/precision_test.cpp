@@ -28,14 +28,18 @@ Graph small_inception() {
     return c->out();
   };
   Value* c1 = relu_conv(x, 16, 3, 0, 2);
-  Value* p = b.node(Op::MaxPool, {c1}, attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
-                                              {"strides", std::vector<int64_t>{2, 2}}}))->out();
+  Value* p = b.node(Op::MaxPool, {c1},
+                    attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
+                           {"strides", std::vector<int64_t>{2, 2}}}))
+                 ->out();
   Value* a = relu_conv(p, 16, 1, 0, 1);
   Value* bb = relu_conv(relu_conv(p, 8, 1, 0, 1), 16, 3, 1, 1);
   Value* cat = b.node(Op::Concat, {a, bb}, attrs({{"axis", int64_t{1}}}))->out();
-  Value* avg = b.node(Op::AveragePool, {cat}, attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
-                                                    {"pads", std::vector<int64_t>{1, 1, 1, 1}},
-                                                    {"count_include_pad", int64_t{1}}}))->out();
+  Value* avg = b.node(Op::AveragePool, {cat},
+                      attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
+                             {"pads", std::vector<int64_t>{1, 1, 1, 1}},
+                             {"count_include_pad", int64_t{1}}}))
+                   ->out();
   Value* c2 = relu_conv(avg, 24, 1, 0, 1);
   Value* gap = b.node(Op::GlobalAveragePool, {c2})->out();
   Value* flat = b.node(Op::Flatten, {gap}, attrs({{"axis", int64_t{1}}}))->out();
@@ -45,7 +49,9 @@ Graph small_inception() {
   return b.take();
 }
 
-Tensor images(int64_t n, uint32_t seed) { return test::random_tensor({n, 3, 19, 19}, seed, -2.f, 2.f); }
+Tensor images(int64_t n, uint32_t seed) {
+  return test::random_tensor({n, 3, 19, 19}, seed, -2.f, 2.f);
+}
 
 double sqnr_db(const Tensor& ref, const Tensor& got) {
   double sig = 0, noise = 0;
