@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
@@ -50,37 +51,62 @@ void for_each_window(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t
   }
 }
 
-// Float window reduction: channel blocks of kVecs xsimd batches stay in registers across taps.
-template <bool kMax>
-void reduce_window(const std::vector<const float*>& taps, int64_t count, int64_t c, float* y) {
-  using B = xsimd::batch<float>;
+using FloatBatch = xsimd::batch<float>;
+
+// A tap's channels [i, i + lanes) as floats (int8 sums stay exact in float: |sum| < 2^24).
+inline FloatBatch load_floats(const float* p) {
+  return FloatBatch::load_unaligned(p);
+}
+inline FloatBatch load_floats(const int8_t* p) {
+  return xsimd::batch_cast<float>(xsimd::batch<int32_t>::load_unaligned(p));
+}
+
+// Window reduction over float or int8 taps: channel blocks of kVecs xsimd batches stay in
+// registers across taps. store(i, v) receives channels [i, i + lanes) as a batch, or channel i
+// as a float in the tail; sums arrive multiplied by `scale`.
+template <bool kMax, typename T, typename Store>
+void reduce_window(const std::vector<const T*>& taps, float scale, int64_t c, Store store) {
+  using B = FloatBatch;
   constexpr int64_t L = B::size, kVecs = 4;
   const float init = kMax ? -std::numeric_limits<float>::infinity() : 0.f;
-  const float scale = kMax ? 1.f : 1.f / static_cast<float>(std::max<int64_t>(count, 1));
   int64_t i = 0;
   for (; i + kVecs * L <= c; i += kVecs * L) {
     B acc[kVecs];
     for (auto& a : acc) a = B(init);
-    for (const float* x : taps)
+    for (const T* x : taps)
       for (int64_t v = 0; v < kVecs; ++v) {
-        B xv = B::load_unaligned(x + i + v * L);
+        B xv = load_floats(x + i + v * L);
         acc[v] = kMax ? xsimd::max(acc[v], xv) : acc[v] + xv;
       }
-    for (int64_t v = 0; v < kVecs; ++v)
-      (kMax ? acc[v] : acc[v] * B(scale)).store_unaligned(y + i + v * L);
+    for (int64_t v = 0; v < kVecs; ++v) store(i + v * L, kMax ? acc[v] : acc[v] * B(scale));
   }
   for (; i < c; ++i) {
     float a = init;
-    for (const float* x : taps) a = kMax ? std::max(a, x[i]) : a + x[i];
-    y[i] = kMax ? a : a * scale;
+    for (const T* x : taps)
+      a = kMax ? std::max(a, static_cast<float>(x[i])) : a + static_cast<float>(x[i]);
+    store(i, kMax ? a : a * scale);
   }
+}
+
+float average_scale(int64_t count) {
+  return 1.f / static_cast<float>(std::max<int64_t>(count, 1));
+}
+
+template <bool kMax>
+void reduce_window_f32(const std::vector<const float*>& taps, int64_t count, int64_t c, float* y) {
+  reduce_window<kMax>(taps, average_scale(count), c, [y](int64_t i, auto v) {
+    if constexpr (std::is_same_v<decltype(v), float>)
+      y[i] = v;
+    else
+      v.store_unaligned(y + i);
+  });
 }
 
 template <bool kMax>
 void pool_f32(const PoolGeom& g, const float* in, float* out, int64_t r0, int64_t r1) {
   for_each_window(g, in, out, r0, r1,
                   [&](const std::vector<const float*>& taps, int64_t count, float* y) {
-                    reduce_window<kMax>(taps, count, g.c, y);
+                    reduce_window_f32<kMax>(taps, count, g.c, y);
                   });
 }
 
@@ -96,7 +122,7 @@ void pool_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int64_t r0, 
                       convert_f16_to_f32(taps[t], px.data() + t * g.c, g.c);
                       ftaps.push_back(px.data() + t * g.c);
                     }
-                    reduce_window<kMax>(ftaps, count, g.c, acc.data());
+                    reduce_window_f32<kMax>(ftaps, count, g.c, acc.data());
                     convert_f32_to_f16(acc.data(), y, g.c);
                   });
 }
@@ -144,17 +170,19 @@ void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_
                      float out_scale, int64_t r0, int64_t r1) {
   for_each_window(
       g, in, out, r0, r1, [&](const std::vector<const int8_t*>& taps, int64_t count, int8_t* y) {
-        const float mul = in_scale / (static_cast<float>(std::max<int64_t>(count, 1)) * out_scale);
-        for (int64_t c0 = 0; c0 < g.c; c0 += kS8Block) {
-          const int64_t n = std::min(kS8Block, g.c - c0);
-          int32_t acc[kS8Block];
-          std::fill_n(acc, n, 0);
-          for (const int8_t* x : taps)
-            for (int64_t i = 0; i < n; ++i) acc[i] += x[c0 + i];
-          for (int64_t i = 0; i < n; ++i)
-            y[c0 + i] = static_cast<int8_t>(
-                std::clamp(std::nearbyint(static_cast<float>(acc[i]) * mul), -128.f, 127.f));
-        }
+        reduce_window<false>(
+            taps, average_scale(count) * in_scale / out_scale, g.c, [y](int64_t i, auto v) {
+              if constexpr (std::is_same_v<decltype(v), float>) {
+                y[i] = static_cast<int8_t>(std::clamp(std::nearbyint(v), -128.f, 127.f));
+              } else {
+                using I = xsimd::batch<int32_t>;
+                static_assert(I::size == FloatBatch::size, "one int32 lane per float lane");
+                alignas(64) int32_t q[I::size];
+                xsimd::nearbyint_as_int(xsimd::clip(v, decltype(v)(-128.f), decltype(v)(127.f)))
+                    .store_aligned(q);
+                for (size_t k = 0; k < I::size; ++k) y[i + k] = static_cast<int8_t>(q[k]);
+              }
+            });
       });
 }
 
