@@ -144,9 +144,9 @@ void avgpool_nhwc_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int6
   pool_f16<false>(g, in, out, r0, r1);
 }
 
-// Int8 windows are reduced in channel blocks into a local accumulator: it cannot alias the taps
-// or the output, so the compiler vectorizes the tap loops (measured 20x faster max pooling than
-// accumulating in the output).
+// Int8 max pooling stays in int8 (exact, 4x the lanes of float): channel blocks go into a local
+// accumulator that cannot alias the taps or the output, so the compiler vectorizes the tap loops
+// (measured 20x faster than accumulating in the output). Int8 averages use reduce_window above.
 constexpr int64_t kS8Block = 256;
 
 void maxpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, int64_t r0, int64_t r1) {
