@@ -292,16 +292,20 @@ function loadFeeds(ort, session, dir) {
   return { feeds, files };
 }
 
-async function runDataSet(ort, session, dir) {
-  const { feeds, files } = loadFeeds(ort, session, dir);
+// session.run on one data set's feeds; a failure names the folder.
+async function timedRun(session, feeds, dir) {
   const t0 = process.hrtime.bigint();
-  let results;
   try {
-    results = await session.run(feeds);
+    const results = await session.run(feeds);
+    return { results, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
   } catch (e) {
     fail(`${dir}: onnxruntime run failed: ${e.message}`);
   }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+async function runDataSet(ort, session, dir) {
+  const { feeds, files } = loadFeeds(ort, session, dir);
+  const { results, ms } = await timedRun(session, feeds, dir);
   session.outputNames.forEach((name, k) => {
     const out = results[name];
     const bytes = serializeTensor({ name, type: out.type, dims: out.dims, data: out.data });
@@ -463,14 +467,7 @@ async function evaluate(pos, opts) {
       fail(`${dir}: indices.txt has ${indices.length} lines, labels.txt ${labels.length}`);
     }
     const { feeds } = loadFeeds(ort, session, dir);
-    const t0 = process.hrtime.bigint();
-    let results;
-    try {
-      results = await session.run(feeds);
-    } catch (e) {
-      fail(`${dir}: onnxruntime run failed: ${e.message}`);
-    }
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const { results, ms } = await timedRun(session, feeds, dir);
     const out = results[outName];
     if (out.type !== 'float32') fail(`${dir}: output '${outName}' is ${out.type}, expected float32 scores`);
     const rows = out.dims[0];
