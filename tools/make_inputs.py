@@ -37,11 +37,11 @@ import argparse
 import os
 import sys
 
+from offline_data import eval_transform  # tools/offline_data.py: the reference preprocessing
+
 PROG = "make_inputs.py"
 EXTS = (".jpg", ".jpeg", ".png")
 FOLDER_EXTS = (".jpg", ".jpeg", ".png", ".bmp", ".ppm", ".pgm")
-MEAN = (0.485, 0.456, 0.406)
-STD = (0.229, 0.224, 0.225)
 
 
 def die(msg):
@@ -147,20 +147,10 @@ def spread(items, limit):
     return [items[i * len(items) // limit] for i in range(limit)]
 
 
-def make_transform():
-    from torchvision import transforms
-    return transforms.Compose([
-        transforms.Resize(342, interpolation=transforms.InterpolationMode.BILINEAR),
-        transforms.CenterCrop(299),
-        transforms.ToTensor(),
-        transforms.Normalize(mean=MEAN, std=STD),
-    ])
-
-
 def preprocess(paths):
     import numpy as np
     from PIL import Image
-    tf = make_transform()
+    tf = eval_transform()
     Image.MAX_IMAGE_PIXELS = None  # some wallpapers are 5000+ pixels wide
     out = []
     for path in paths:
@@ -225,7 +215,7 @@ def folder_main(args):
     write_lines(os.path.join(args.out, "classes.txt"), classes)
     write_lines(os.path.join(args.out, "images.txt"), (f"{p}\t{label}" for p, label in picked))
 
-    tf = make_transform()
+    tf = eval_transform()
     Image.MAX_IMAGE_PIXELS = None  # large photos are fine here
     skipped = []
     rows, labels, indices = [], [], []
