@@ -12,8 +12,12 @@ namespace {
 
 constexpr int kPositions = 16;  // 4x4 transform positions
 
+struct Tile {
+  int64_t n, th, tw;  // image, tile row, tile column
+};
 struct TileGrid {
   int64_t tiles_h, tiles_w;
+  Tile at(int64_t t) const { return {t / (tiles_w * tiles_h), (t / tiles_w) % tiles_h, t % tiles_w}; }
 };
 TileGrid grid(const ConvGeom& g) { return {(g.out_h + 1) / 2, (g.out_w + 1) / 2}; }
 
@@ -58,7 +62,7 @@ void transform_tiles(const WinogradArgs& a, int64_t t0, int64_t t1, const float*
   const TileGrid tg = grid(g);
   const int64_t c = g.in_c, tiles = t1 - t0;
   for (int64_t t = t0; t < t1; ++t) {
-    int64_t tw = t % tg.tiles_w, th = (t / tg.tiles_w) % tg.tiles_h, n = t / (tg.tiles_w * tg.tiles_h);
+    const auto [n, th, tw] = tg.at(t);
     const float* px[4][4];
     for (int i = 0; i < 4; ++i)
       for (int j = 0; j < 4; ++j) {
@@ -131,7 +135,7 @@ void finish_tiles(const WinogradArgs& a, int64_t t0, int64_t t1, const float* m,
   const int64_t oc = g.out_c, tiles = t1 - t0;
   const float* bias = a.w->bias.data();
   for (int64_t t = t0; t < t1; ++t) {
-    int64_t tw = t % tg.tiles_w, th = (t / tg.tiles_w) % tg.tiles_h, n = t / (tg.tiles_w * tg.tiles_h);
+    const auto [n, th, tw] = tg.at(t);
     float* dst[2][2];
     bool keep[2][2];
     int64_t offset[2][2];
