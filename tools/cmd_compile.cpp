@@ -99,17 +99,18 @@ int run_compile(const cli::Args& a) {
     cli::Json j = int8_report_json(r, cal);
     j.set("calib_method", method).set("weight_scales", scales).set("float_classifier", opt.float_gemm);
     // Per-layer error on a few calibration images: where quantization hurts, what it clips.
-    auto errors = layer_errors(fp32, g, spread_sample(images, 8), threads);
+    const std::vector<std::string> error_images = spread_sample(images, 8);
+    auto errors = layer_errors(fp32, g, error_images, threads);
     cli::Json layers = cli::Json::array();
     std::vector<std::pair<double, std::string>> worst;
     for (auto& [name, e] : errors) {
       layers.push(cli::Json::object().set("name", name).set("sqnr_db", e.sqnr_db).set("clipped_pct", e.clipped_pct));
       worst.push_back({e.sqnr_db, name});
     }
-    j.set("activation_errors", layers).set("error_images", static_cast<int64_t>(std::min<size_t>(8, images.size())));
+    j.set("activation_errors", layers).set("error_images", static_cast<int64_t>(error_images.size()));
     report.set("int8", j);
     std::sort(worst.begin(), worst.end());
-    std::cout << "int8: lowest activation SQNR vs FP32 (8 images):";
+    std::cout << "int8: lowest activation SQNR vs FP32 (" << error_images.size() << " images):";
     for (size_t i = 0; i < std::min<size_t>(5, worst.size()); ++i)
       std::cout << " " << worst[i].second << " " << cli::fmt(worst[i].first, 1) << " dB;";
     std::cout << "\n";
