@@ -37,10 +37,11 @@ for r in $(seq "$rounds"); do
   for prec in fp32 fp16 int8; do
     m=${model[$prec]:-}
     [ -n "$m" ] || continue
-    "$QCC" bench "$m" --batch "$batch" --threads "$threads" --iters "$iters" --warmup 1 --json "$tmp/q.json" >/dev/null
-    echo "$r qcc $prec $($PY -c "import json,sys;print(json.load(open(sys.argv[1]))['ms_per_image'])" "$tmp/q.json")" >> "$results"
-    node "$ROOT/tools/ort_run.js" bench "$m" --batch "$batch" --threads "$threads" --iters "$iters" --warmup 1 --json "$tmp/o.json" >/dev/null
-    echo "$r ort $prec $($PY -c "import json,sys;print(json.load(open(sys.argv[1]))['ms_per_image'])" "$tmp/o.json")" >> "$results"
+    for engine in qcc ort; do
+      if [ $engine = qcc ]; then cmd=("$QCC" bench); else cmd=(node "$ROOT/tools/ort_run.js" bench); fi
+      "${cmd[@]}" "$m" --batch "$batch" --threads "$threads" --iters "$iters" --warmup 1 --json "$tmp/b.json" >/dev/null
+      echo "$r $engine $prec $($PY -c "import json,sys;print(json.load(open(sys.argv[1]))['ms_per_image'])" "$tmp/b.json")" >> "$results"
+    done
   done
   echo "round $r/$rounds done" >&2
 done
