@@ -10,21 +10,11 @@ namespace qcc::kernels {
 namespace {
 
 // Bytes of one A element as the micro-kernel reads it (f16 input is converted to f32 rows).
-int a_elem_bytes(GemmType t) { return t == GemmType::f32 || t == GemmType::f16 ? 4 : 1; }
-// Bytes of one element of the input tensor.
-int in_elem_bytes(GemmType t) {
-  return t == GemmType::f32 ? 4 : t == GemmType::f16 ? 2 : 1;
-}
+int a_elem_bytes(GemmType t) { return t.q8() ? 1 : 4; }
+// Bytes of one element of the input tensor (and of B).
+int in_elem_bytes(GemmType t) { return t.a == AType::f32 ? 4 : t.a == AType::f16 ? 2 : 1; }
 int b_elem_bytes(GemmType t) { return in_elem_bytes(t); }
-int out_elem_bytes(GemmType t) {
-  switch (t) {
-    case GemmType::f32:
-    case GemmType::q8_f32out:
-    case GemmType::q8s_f32out: return 4;
-    case GemmType::f16: return 2;
-    default: return 1;
-  }
-}
+int out_elem_bytes(GemmType t) { return t.c == CType::f32 ? 4 : t.c == CType::f16 ? 2 : 1; }
 
 int64_t packed_row_elems(const ConvArgs& a) { return a.w->k_padded; }
 
@@ -49,7 +39,7 @@ void pack_row(const ConvArgs& a, int64_t m, uint8_t* dst) {
   for (int64_t i = 0; i < g.k_h; ++i)
     for (int64_t j = 0; j < g.k_w; ++j) {
       const uint8_t* src = tap_row(a, m, i, j);
-      if (a.w->type == GemmType::f16) {
+      if (a.w->type.a == AType::f16) {
         convert_f16_to_f32(reinterpret_cast<const uint16_t*>(src), reinterpret_cast<float*>(p), c);
       } else if (a.w->uk.flip_signed_input) {
         for (int64_t x = 0; x < c; ++x) p[x] = src[x] ^ 0x80;
@@ -95,8 +85,7 @@ void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t str
 
 void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale) {
   const int nr = w.uk.nr;
-  const bool flip = w.uk.flip_signed_input &&
-                    (w.type == GemmType::q8s_s8out || w.type == GemmType::q8s_f32out);
+  const bool flip = w.uk.flip_signed_input && w.type.a == AType::s8;
   for (int64_t col = 0; col < w.n; ++col) {
     int64_t p = col / nr, j = col % nr;
     int64_t sum = 0;
@@ -119,11 +108,9 @@ void oihw_to_ohwi(const void* src, void* dst, int64_t o, int64_t i, int64_t taps
 }
 
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c) {
-  switch (t) {
-    case GemmType::f32: return in_c < 48;  // short per-tap rows: one contiguous K row is faster
-    case GemmType::f16: return true;       // rows are converted to f32
-    default: return uk.flip_signed_input || in_c % 4 != 0;  // 4-byte groups must not straddle taps
-  }
+  if (t.a == AType::f32) return in_c < 48;  // short per-tap rows: one contiguous K row is faster
+  if (t.a == AType::f16) return true;       // rows are converted to f32
+  return uk.flip_signed_input || in_c % 4 != 0;  // 4-byte groups must not straddle taps
 }
 
 int64_t conv_chunk_rows(const ConvArgs& a) {
@@ -171,7 +158,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
     }
   }
 
-  const bool is_q8 = a.w->type != GemmType::f32 && a.w->type != GemmType::f16;
+  const bool is_q8 = a.w->type.q8();
   const int ob = out_elem_bytes(a.w->type);
   UkernelArgs u;
   u.taps = taps;

@@ -31,7 +31,7 @@ struct ConvGeom {
 
 /// Weights, bias and requantization multipliers laid out for one micro-kernel.
 struct PackedWeights {
-  GemmType type = GemmType::f32;
+  GemmType type = kGemmF32;
   Ukernel uk;                      ///< the kernel the layout was made for (its mr, nr)
   int64_t n = 0, k = 0, k_padded = 0, panels = 0;
   std::vector<uint8_t> b;          ///< panels x k_padded x nr elements (f32, f16 or s8)

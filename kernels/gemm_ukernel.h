@@ -9,8 +9,10 @@
 // Types (A / B / C):
 //   f32: f32 / f32 / f32                 bias f32
 //   f16: f32 / f16 / f16 (F16C convert)  bias f32  (A converted to f32 by the caller)
-//   q8 : u8  / s8  / s8 or f32           bias s32; C = clamp(round((acc + bias) * scale[n]))
-//   q8s: s8  / s8  / s8 or f32           (signed activations: the first conv)
+//   int8: A u7 / u8 / s8, B s8, C s8 / u8 / f32; bias s32; C = clamp(round((acc + bias) * scale[n]))
+//     u7: int8 values known to lie in 0..127 (post-ReLU symmetric s8): exact on vpmaddubsw
+//     u8: 0..255 (non-negative activations with zero point 0)
+//     s8: -128..127 (signed activations, e.g. the image)
 //
 // Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-512: 12x32).
 #pragma once
@@ -34,21 +36,32 @@ struct UkernelArgs {
   int mr = 0, nr = 0;              ///< the kernel's tile (read by the generic reference only)
 };
 
-/// q8 reads u8 activations (post-ReLU s8 values are valid u8); q8s reads s8 activations.
-enum class GemmType { f32, f16, q8_s8out, q8_f32out, q8s_s8out, q8s_f32out };
+/// What a micro-kernel reads (A) and writes (C); B is f32, f16 or s8 to match A.
+enum class AType : uint8_t { f32, f16, u7, u8, s8 };
+enum class CType : uint8_t { f32, f16, s8, u8 };
+
+struct GemmType {
+  AType a = AType::f32;
+  CType c = CType::f32;
+  bool q8() const { return a == AType::u7 || a == AType::u8 || a == AType::s8; }
+  bool operator==(const GemmType&) const = default;
+};
+constexpr GemmType kGemmF32{AType::f32, CType::f32};
+constexpr GemmType kGemmF16{AType::f16, CType::f16};
 
 struct Ukernel {
   void (*fn)(const UkernelArgs&) = nullptr;
   int mr = 0;  ///< rows per tile
   int nr = 0;  ///< columns per packed B panel
-  /// q8s only: the kernel is the unsigned one and expects A ^ 0x80 (= a + 128) with the bias
+  /// s8 A only: the kernel is the unsigned one and expects A ^ 0x80 (= a + 128) with the bias
   /// already lowered by 128 * sum(w) per column (the VNNI trick).
   bool flip_signed_input = false;
 };
 
 struct UkernelSet {
   const char* isa;
-  Ukernel f32, f16, q8_s8out, q8_f32out, q8s_s8out, q8s_f32out;
+  Ukernel f32, f16;
+  Ukernel q8[3][3];  ///< [A: u7, u8, s8][C: s8, u8, f32]
   const Ukernel& get(GemmType t) const;
 };
 

@@ -1,8 +1,10 @@
 // AVX2 + FMA + F16C instantiation of the micro-kernels (compiled with those flags only).
 // Int8 without VNNI: vpmaddubsw (u8 x s8 -> pairwise s16, saturating) then vpmaddwd by ones.
-// The s16 pair sums cannot saturate here: activations are 0..127 (post-ReLU s8 read as u8) and
-// weights -127..127, so |a0 b0 + a1 b1| <= 2 * 127 * 127 = 32258 < 32767. Signed activations
-// use |a| with the sign moved onto b (vpsignb): |a| <= 128 keeps the bound at 32512.
+// The s16 pair sums cannot saturate for u7 activations (0..127) and weights -127..127:
+// |a0 b0 + a1 b1| <= 2 * 127 * 127 = 32258 < 32767. Signed activations use |a| with the sign
+// moved onto b (vpsignb): |a| <= 128 keeps the bound at 32512. Full u8 activations (0..255)
+// could saturate, so they are split as a = (a & 127) + 128 * (a >> 7) and both halves go
+// through the exact path (twice the multiply work of u7).
 #include <immintrin.h>
 
 #include "kernels/gemm_ukernel_impl.h"
@@ -45,6 +47,14 @@ struct Avx2 {
     _mm_store_si128(reinterpret_cast<__m128i*>(t), b);
     std::memcpy(p, t, n);
   }
+  static void store_u8(uint8_t* p, F x, int n) {
+    __m256i q = _mm256_cvtps_epi32(x);
+    __m128i w = _mm_packus_epi32(_mm256_castsi256_si128(q), _mm256_extracti128_si256(q, 1));
+    __m128i b = _mm_packus_epi16(w, w);  // saturating to u8
+    alignas(16) uint8_t t[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(t), b);
+    std::memcpy(p, t, n);
+  }
   static I iload(const void* p) { return _mm256_loadu_si256(static_cast<const __m256i*>(p)); }
   static I ibcast4(const uint8_t* p) {
     int32_t v;
@@ -54,6 +64,13 @@ struct Avx2 {
   static I dot4(I acc, I a, I b) {
     __m256i pairs = _mm256_maddubs_epi16(a, b);
     return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+  }
+  static I dot4_u8(I acc, I a, I b) {
+    const __m256i low7 = _mm256_and_si256(a, _mm256_set1_epi8(0x7f));
+    const __m256i top = _mm256_and_si256(_mm256_srli_epi16(a, 7), _mm256_set1_epi8(1));
+    __m256i lo = _mm256_madd_epi16(_mm256_maddubs_epi16(low7, b), _mm256_set1_epi16(1));
+    __m256i hi = _mm256_madd_epi16(_mm256_maddubs_epi16(top, b), _mm256_set1_epi16(128));
+    return _mm256_add_epi32(acc, _mm256_add_epi32(lo, hi));
   }
   static I dot4_signed(I acc, I a, I b) {
     __m256i pairs = _mm256_maddubs_epi16(_mm256_abs_epi8(a), _mm256_sign_epi8(b, a));

@@ -34,6 +34,9 @@ struct Avx512 {
   static void store_s8(int8_t* p, F x, int n) {
     _mm_mask_storeu_epi8(p, mask(n), _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(x)));
   }
+  static void store_u8(uint8_t* p, F x, int n) {
+    _mm_mask_storeu_epi8(p, mask(n), _mm512_cvtusepi32_epi8(_mm512_cvtps_epu32(x)));
+  }
   static I iload(const void* p) { return _mm512_loadu_si512(p); }
   static I ibcast4(const uint8_t* p) {
     int32_t v;
@@ -41,6 +44,7 @@ struct Avx512 {
     return _mm512_set1_epi32(v);
   }
   static I dot4(I acc, I a, I b) { return _mm512_dpbusd_epi32(acc, a, b); }
+  static I dot4_u8(I acc, I a, I b) { return _mm512_dpbusd_epi32(acc, a, b); }  // no saturation
   static F to_float(I x) { return _mm512_cvtepi32_ps(x); }
 };
 

@@ -2,13 +2,15 @@
 // (gemm_ukernel_avx2.cpp, gemm_ukernel_avx512.cpp). V provides, for its lane count L:
 //   F  (float vector), I (int32 vector), and
 //   load(const float*), load_half(const uint16_t*), bcast(float), fma(a, b, c), min/max,
-//   store(float*, F, n) / store_half(uint16_t*, F, n) / store_s8(int8_t*, F, n) for n <= L lanes,
-//   iload(const void*), ibcast4(const uint8_t*), dot4(I acc, I a, I b) (u8 x s8, 4 per lane),
-//   dot4_signed(I acc, I a, I b) (s8 x s8), to_float(I).
+//   store(float*, F, n) / store_half(uint16_t*, F, n) / store_s8(int8_t*, F, n) /
+//   store_u8(uint8_t*, F, n) for n <= L lanes, iload(const void*), ibcast4(const uint8_t*),
+//   dot4(I acc, I a, I b) (a in 0..127 x s8, 4 per lane), dot4_u8 (a in 0..255),
+//   dot4_signed (s8 x s8; not needed when the set flips signed input), to_float(I).
 // Accumulators stay in registers for the whole K loop; A is broadcast one element per row.
 #pragma once
 
 #include <cstring>
+#include <type_traits>
 
 #include "kernels/gemm_ukernel.h"
 
@@ -55,7 +57,7 @@ void ukernel_float(const UkernelArgs& p) {
     }
 }
 
-template <class V, int MR, int NV, bool kSignedA, typename CT>
+template <class V, int MR, int NV, AType A, typename CT>
 void ukernel_q8(const UkernelArgs& p) {
   constexpr int L = V::kLanes, NR = L * NV;
   typename V::I acc[MR][NV];
@@ -74,8 +76,10 @@ void ukernel_q8(const UkernelArgs& p) {
       for (int r = 0; r < MR; ++r) {
         auto av = V::ibcast4(a[r] + k);
         for (int v = 0; v < NV; ++v) {
-          if constexpr (kSignedA)
+          if constexpr (A == AType::s8)
             acc[r][v] = V::dot4_signed(acc[r][v], av, bv[v]);
+          else if constexpr (A == AType::u8)
+            acc[r][v] = V::dot4_u8(acc[r][v], av, bv[v]);
           else
             acc[r][v] = V::dot4(acc[r][v], av, bv[v]);
         }
@@ -89,29 +93,38 @@ void ukernel_q8(const UkernelArgs& p) {
     for (int v = 0; v < NV && L * v < p.n; ++v) {
       auto x = V::min(V::max(V::mul(V::to_float(acc[r][v]), V::load(p.scale + L * v)), lo), hi);
       int n = p.n - L * v < L ? p.n - L * v : L;
-      if constexpr (sizeof(CT) == 1)
+      if constexpr (std::is_same_v<CT, int8_t>)
         V::store_s8(c + r * p.ldc + L * v, x, n);
+      else if constexpr (std::is_same_v<CT, uint8_t>)
+        V::store_u8(c + r * p.ldc + L * v, x, n);
       else
         V::store(c + r * p.ldc + L * v, x, n);
     }
 }
 
-/// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes).
+/// The three output types of one int8 A kind.
+template <class V, int MR, int NV, AType A>
+void set_q8_row(Ukernel (&row)[3], bool flip) {
+  constexpr int NR = V::kLanes * NV;
+  row[0] = {ukernel_q8<V, MR, NV, A, int8_t>, MR, NR, flip};
+  row[1] = {ukernel_q8<V, MR, NV, A, uint8_t>, MR, NR, flip};
+  row[2] = {ukernel_q8<V, MR, NV, A, float>, MR, NR, flip};
+}
+
+/// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes). With
+/// kVnniFlip the unsigned kernel also serves signed A (read as a + 128, bias compensated).
 template <class V, int MR, int NV, int QMR, int QNV, bool kVnniFlip>
 UkernelSet make_set(const char* isa) {
   constexpr int L = V::kLanes;
-  UkernelSet s{isa, {}, {}, {}, {}, {}, {}};
+  UkernelSet s{isa, {}, {}, {}};
   s.f32 = {ukernel_float<V, MR, NV, float, float>, MR, L * NV, false};
   s.f16 = {ukernel_float<V, MR, NV, uint16_t, uint16_t>, MR, L * NV, false};
-  s.q8_s8out = {ukernel_q8<V, QMR, QNV, false, int8_t>, QMR, L * QNV, false};
-  s.q8_f32out = {ukernel_q8<V, QMR, QNV, false, float>, QMR, L * QNV, false};
-  if constexpr (kVnniFlip) {  // unsigned kernel on a + 128, bias compensated at packing
-    s.q8s_s8out = {s.q8_s8out.fn, QMR, L * QNV, true};
-    s.q8s_f32out = {s.q8_f32out.fn, QMR, L * QNV, true};
-  } else {
-    s.q8s_s8out = {ukernel_q8<V, QMR, QNV, true, int8_t>, QMR, L * QNV, false};
-    s.q8s_f32out = {ukernel_q8<V, QMR, QNV, true, float>, QMR, L * QNV, false};
-  }
+  set_q8_row<V, QMR, QNV, AType::u7>(s.q8[0], false);
+  set_q8_row<V, QMR, QNV, AType::u8>(s.q8[1], false);
+  if constexpr (kVnniFlip)
+    set_q8_row<V, QMR, QNV, AType::u8>(s.q8[2], true);
+  else
+    set_q8_row<V, QMR, QNV, AType::s8>(s.q8[2], false);
   return s;
 }
 

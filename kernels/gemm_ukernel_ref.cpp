@@ -2,6 +2,7 @@
 // They take their tile shape from the arguments, so one reference serves every ISA's layout.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "ir/half.h"
 #include "kernels/cpu.h"
@@ -52,35 +53,38 @@ void ref_q8(const UkernelArgs& p) {
       }
       float v = std::min(std::max(static_cast<float>(acc) * p.scale[j], p.lo), p.hi);
       CT* c = static_cast<CT*>(p.c) + r * p.ldc + j;
-      if constexpr (sizeof(CT) == 1)
+      if constexpr (std::is_same_v<CT, int8_t>)
         *c = static_cast<int8_t>(std::nearbyint(std::min(std::max(v, -128.f), 127.f)));
+      else if constexpr (std::is_same_v<CT, uint8_t>)
+        *c = static_cast<uint8_t>(std::nearbyint(std::min(std::max(v, 0.f), 255.f)));
       else
         *c = v;
     }
 }
 
+template <typename AT>
+void ref_q8_row(Ukernel (&row)[3], int mr, int nr) {
+  row[0] = {ref_q8<AT, int8_t>, mr, nr, false};
+  row[1] = {ref_q8<AT, uint8_t>, mr, nr, false};
+  row[2] = {ref_q8<AT, float>, mr, nr, false};
+}
+
 }  // namespace
 
 const Ukernel& UkernelSet::get(GemmType t) const {
-  switch (t) {
-    case GemmType::f32: return f32;
-    case GemmType::f16: return f16;
-    case GemmType::q8_s8out: return q8_s8out;
-    case GemmType::q8_f32out: return q8_f32out;
-    case GemmType::q8s_s8out: return q8s_s8out;
-    case GemmType::q8s_f32out: return q8s_f32out;
-  }
-  return f32;
+  if (t.a == AType::f32) return f32;
+  if (t.a == AType::f16) return f16;
+  const int a = t.a == AType::u7 ? 0 : t.a == AType::u8 ? 1 : 2;
+  const int c = t.c == CType::s8 ? 0 : t.c == CType::u8 ? 1 : 2;
+  return q8[a][c];
 }
 
 UkernelSet ukernels_ref(int mr, int nr) {
-  return {"scalar",
-          {ref_float<float, float>, mr, nr, false},
-          {ref_float<uint16_t, uint16_t>, mr, nr, false},
-          {ref_q8<uint8_t, int8_t>, mr, nr, false},
-          {ref_q8<uint8_t, float>, mr, nr, false},
-          {ref_q8<int8_t, int8_t>, mr, nr, false},
-          {ref_q8<int8_t, float>, mr, nr, false}};
+  UkernelSet s{"scalar", {ref_float<float, float>, mr, nr, false}, {ref_float<uint16_t, uint16_t>, mr, nr, false}, {}};
+  ref_q8_row<uint8_t>(s.q8[0], mr, nr);
+  ref_q8_row<uint8_t>(s.q8[1], mr, nr);
+  ref_q8_row<int8_t>(s.q8[2], mr, nr);
+  return s;
 }
 
 const UkernelSet& ukernels_best() {

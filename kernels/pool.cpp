@@ -60,6 +60,9 @@ inline FloatBatch load_floats(const float* p) {
 inline FloatBatch load_floats(const int8_t* p) {
   return xsimd::batch_cast<float>(xsimd::batch<int32_t>::load_unaligned(p));
 }
+inline FloatBatch load_floats(const uint8_t* p) {
+  return xsimd::batch_cast<float>(xsimd::batch<int32_t>::load_unaligned(p));
+}
 
 // Window reduction over float or int8 taps: channel blocks of kVecs xsimd batches stay in
 // registers across taps. store(i, v) receives channels [i, i + lanes) as a batch, or channel i
@@ -147,43 +150,60 @@ void avgpool_nhwc_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int6
 // Int8 max pooling stays in int8 (exact, 4x the lanes of float): channel blocks go into a local
 // accumulator that cannot alias the taps or the output, so the compiler vectorizes the tap loops
 // (measured 20x faster than accumulating in the output). Int8 averages use reduce_window above.
-constexpr int64_t kS8Block = 256;
+namespace {
 
-void maxpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, int64_t r0, int64_t r1) {
-  for_each_window(
-      g, in, out, r0, r1, [&](const std::vector<const int8_t*>& taps, int64_t, int8_t* y) {
-        for (int64_t c0 = 0; c0 < g.c; c0 += kS8Block) {
-          const int64_t n = std::min(kS8Block, g.c - c0);
-          int8_t acc[kS8Block];
-          std::fill_n(acc, n, int8_t{-128});
-          for (const int8_t* x : taps)
-            for (int64_t i = 0; i < n; ++i) {
-              const int8_t v = x[c0 + i];  // by value: std::max's references defeat the vectorizer
-              acc[i] = acc[i] > v ? acc[i] : v;
-            }
-          std::copy_n(acc, n, y + c0);
+constexpr int64_t kQ8Block = 256;
+
+template <typename T>
+void maxpool_q8(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t r1) {
+  for_each_window(g, in, out, r0, r1, [&](const std::vector<const T*>& taps, int64_t, T* y) {
+    for (int64_t c0 = 0; c0 < g.c; c0 += kQ8Block) {
+      const int64_t n = std::min(kQ8Block, g.c - c0);
+      T acc[kQ8Block];
+      std::fill_n(acc, n, std::numeric_limits<T>::min());
+      for (const T* x : taps)
+        for (int64_t i = 0; i < n; ++i) {
+          const T v = x[c0 + i];  // by value: std::max's references defeat the vectorizer
+          acc[i] = acc[i] > v ? acc[i] : v;
         }
-      });
+      std::copy_n(acc, n, y + c0);
+    }
+  });
 }
 
-void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_scale,
-                     float out_scale, int64_t r0, int64_t r1) {
-  for_each_window(
-      g, in, out, r0, r1, [&](const std::vector<const int8_t*>& taps, int64_t count, int8_t* y) {
-        reduce_window<false>(
-            taps, average_scale(count) * in_scale / out_scale, g.c, [y](int64_t i, auto v) {
-              if constexpr (std::is_same_v<decltype(v), float>) {
-                y[i] = static_cast<int8_t>(std::clamp(std::nearbyint(v), -128.f, 127.f));
-              } else {
-                using I = xsimd::batch<int32_t>;
-                static_assert(I::size == FloatBatch::size, "one int32 lane per float lane");
-                alignas(64) int32_t q[I::size];
-                xsimd::nearbyint_as_int(xsimd::clip(v, decltype(v)(-128.f), decltype(v)(127.f)))
-                    .store_aligned(q);
-                for (size_t k = 0; k < I::size; ++k) y[i + k] = static_cast<int8_t>(q[k]);
-              }
-            });
-      });
+template <typename T>
+void avgpool_q8(const PoolGeom& g, const T* in, T* out, float in_scale, float out_scale, int64_t r0, int64_t r1) {
+  constexpr float lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
+  for_each_window(g, in, out, r0, r1, [&](const std::vector<const T*>& taps, int64_t count, T* y) {
+    reduce_window<false>(taps, average_scale(count) * in_scale / out_scale, g.c, [y, lo, hi](int64_t i, auto v) {
+      if constexpr (std::is_same_v<decltype(v), float>) {
+        y[i] = static_cast<T>(std::clamp(std::nearbyint(v), lo, hi));
+      } else {
+        using I = xsimd::batch<int32_t>;
+        static_assert(I::size == FloatBatch::size, "one int32 lane per float lane");
+        alignas(64) int32_t q[I::size];
+        xsimd::nearbyint_as_int(xsimd::clip(v, decltype(v)(lo), decltype(v)(hi))).store_aligned(q);
+        for (size_t k = 0; k < I::size; ++k) y[i + k] = static_cast<T>(q[k]);
+      }
+    });
+  });
+}
+
+}  // namespace
+
+void maxpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, int64_t r0, int64_t r1) {
+  maxpool_q8(g, in, out, r0, r1);
+}
+void maxpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, int64_t r0, int64_t r1) {
+  maxpool_q8(g, in, out, r0, r1);
+}
+void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_scale, float out_scale, int64_t r0,
+                     int64_t r1) {
+  avgpool_q8(g, in, out, in_scale, out_scale, r0, r1);
+}
+void avgpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, float in_scale, float out_scale,
+                     int64_t r0, int64_t r1) {
+  avgpool_q8(g, in, out, in_scale, out_scale, r0, r1);
 }
 
 }  // namespace qcc::kernels

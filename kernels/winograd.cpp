@@ -200,7 +200,7 @@ void winograd_pack(const float* w, const float* bias, int64_t oc, int64_t c, con
       }
     }
   out.u.resize(kPositions);
-  for (int x = 0; x < kPositions; ++x) pack_b(u.data() + x * oc * c, oc, c, c, 1, GemmType::f32, uk, out.u[x]);
+  for (int x = 0; x < kPositions; ++x) pack_b(u.data() + x * oc * c, oc, c, c, 1, kGemmF32, uk, out.u[x]);
   out.bias.assign(bias, bias + oc);
 }
 

@@ -31,28 +31,28 @@ class ConvTester {
   double test(const UkernelSet& set, GemmType type, uint32_t seed) {
     geometry();
     std::mt19937 rng(seed);
-    const bool q8 = type != GemmType::f32 && type != GemmType::f16;
-    const bool signed_a = type == GemmType::q8s_s8out || type == GemmType::q8s_f32out;
+    const bool q8 = type.q8();
+    const bool signed_a = type.a == AType::s8;
     const int64_t m = g_.m(), k = g_.k(), n = g_.out_c, in_n = g_.batch * g_.in_h * g_.in_w * g_.in_c;
     // Quantized-valued data (small integers) so float and int paths see exact products.
-    std::uniform_int_distribution<int> act(signed_a ? -128 : 0, 127), wgt(-127, 127);
+    std::uniform_int_distribution<int> act(signed_a ? -128 : 0, type.a == AType::u8 ? 255 : 127), wgt(-127, 127);
     std::vector<float> x(in_n), w(n * k), bias(n);
     for (auto& v : x) v = q8 ? act(rng) : std::uniform_real_distribution<float>(-1, 1)(rng);
     for (auto& v : w) v = q8 ? wgt(rng) : std::uniform_real_distribution<float>(-1, 1)(rng);
     for (auto& v : bias) v = q8 ? std::round(std::uniform_real_distribution<float>(-4000, 4000)(rng))
                                : std::uniform_real_distribution<float>(-1, 1)(rng);
-    if (type == GemmType::f16) round_to_half(x), round_to_half(w);
+    if (type == kGemmF16) round_to_half(x), round_to_half(w);
     std::vector<float> scale(n);
     for (auto& s : scale) s = std::uniform_real_distribution<float>(0.0005f, 0.003f)(rng);
 
     PackedWeights pw;
     const Ukernel& uk = set.get(type);
     std::vector<uint8_t> in_bytes, zero(g_.in_c * 4, 0);
-    if (type == GemmType::f32) {
+    if (type == kGemmF32) {
       pack_b(w.data(), n, k, k, 1, type, uk, pw);
       std::copy(bias.begin(), bias.end(), pw.bias_f32.begin());
       in_bytes = bytes_of(x);
-    } else if (type == GemmType::f16) {
+    } else if (type == kGemmF16) {
       auto wh = to_half(w);
       pack_b(wh.data(), n, k, k, 1, type, uk, pw);
       std::copy(bias.begin(), bias.end(), pw.bias_f32.begin());
@@ -62,9 +62,10 @@ class ConvTester {
       std::vector<int32_t> bq(bias.begin(), bias.end());
       pack_b(wq.data(), n, k, k, 1, type, uk, pw);
       set_q8_epilogue(pw, bq.data(), scale.data());
-      for (float v : x) in_bytes.push_back(static_cast<uint8_t>(static_cast<int8_t>(v)));
+      for (float v : x) in_bytes.push_back(static_cast<uint8_t>(static_cast<int>(v)));
     }
-    const int ob = type == GemmType::f16 ? 2 : (type == GemmType::q8_s8out || type == GemmType::q8s_s8out) ? 1 : 4;
+    const int ob = type.c == CType::f16 ? 2 : type.c == CType::f32 ? 4 : 1;
+    const bool u8out = type.c == CType::u8;
     std::vector<uint8_t> out(m * g_.out_pixel_stride * ob, 0);
 
     ConvArgs a;
@@ -73,8 +74,8 @@ class ConvTester {
     a.in = in_bytes.data();
     a.out = out.data();
     a.zero_row = zero.data();
-    a.lo = relu_ ? 0.f : (q8 ? -128.f : -3.4e38f);
-    a.hi = q8 && ob == 1 ? 127.f : 3.4e38f;
+    a.lo = relu_ || u8out ? 0.f : (q8 ? -128.f : -3.4e38f);
+    a.hi = u8out ? 255.f : q8 && ob == 1 ? 127.f : 3.4e38f;
     a.pack_a = conv_needs_packing(type, uk, g_.in_c);
     // Two tasks over rows, the second split over panels, like the runtime does.
     const int64_t half = m / 2, panels = pw.panels;
@@ -92,11 +93,11 @@ class ConvTester {
         if (q8) {
           float v = static_cast<float>(static_cast<int32_t>(acc)) * scale[ni];
           v = std::min(std::max(v, a.lo), a.hi);
-          ref = ob == 1 ? std::nearbyint(std::min(std::max(v, -128.f), 127.f)) : v;
+          ref = ob == 1 ? std::nearbyint(v) : v;
         } else {
           ref = std::max(acc, static_cast<double>(a.lo));
         }
-        double got = load(out, mi * g_.out_pixel_stride + ni, ob, type);
+        double got = load(out, mi * g_.out_pixel_stride + ni, ob, u8out);
         worst = std::max(worst, std::fabs(got - ref));
         ref_max = std::max(ref_max, std::fabs(ref));
       }
@@ -104,7 +105,7 @@ class ConvTester {
     for (int64_t mi = 0; mi < m; ++mi)
       for (int64_t ni = n * ob; ni < g_.out_pixel_stride * ob; ++ni)
         if (out[mi * g_.out_pixel_stride * ob + ni] != 0) return 1e9;
-    return type == GemmType::q8_s8out || type == GemmType::q8s_s8out ? worst : worst / ref_max;
+    return ob == 1 ? worst : worst / ref_max;
   }
 
  private:
@@ -128,8 +129,8 @@ class ConvTester {
       }
   }
 
-  static double load(const std::vector<uint8_t>& out, int64_t i, int ob, GemmType t) {
-    if (ob == 1) return static_cast<int8_t>(out[i]);
+  static double load(const std::vector<uint8_t>& out, int64_t i, int ob, bool u8) {
+    if (ob == 1) return u8 ? double{out[i]} : double{static_cast<int8_t>(out[i])};
     if (ob == 2) {
       uint16_t h;
       std::memcpy(&h, &out[i * 2], 2);
@@ -137,7 +138,6 @@ class ConvTester {
     }
     float f;
     std::memcpy(&f, &out[i * 4], 4);
-    (void)t;
     return f;
   }
   static void round_to_half(std::vector<float>& v) {
@@ -166,10 +166,10 @@ TEST_P(ConvTest, MatchesDirectConvolution) {
   auto sets = test::runnable_sets();
   auto [si, type] = GetParam();
   if (si >= static_cast<int>(sets.size())) GTEST_SKIP() << "ISA not available on this CPU";
-  const bool s8out = type == GemmType::q8_s8out || type == GemmType::q8s_s8out;
-  const bool q8 = type != GemmType::f32 && type != GemmType::f16;
+  const bool int_out = type.q8() && type.c != CType::f32;
+  const bool q8 = type.q8();
   // float: relative error; f16 output: a few half ulps; int8: bit exact.
-  const double tol = s8out ? 0 : q8 ? 1e-6 : type == GemmType::f16 ? 4e-3 : 1e-5;
+  const double tol = int_out ? 0 : q8 ? 1e-6 : type == kGemmF16 ? 4e-3 : 1e-5;
   std::mt19937 rng(11);
   for (int iter = 0; iter < 24; ++iter) {
     ConvTester t;
@@ -186,8 +186,8 @@ TEST_P(ConvTest, InceptionLikeLayers) {
   auto sets = test::runnable_sets();
   auto [si, type] = GetParam();
   if (si >= static_cast<int>(sets.size())) GTEST_SKIP() << "ISA not available on this CPU";
-  const bool s8out = type == GemmType::q8_s8out || type == GemmType::q8s_s8out;
-  const double tol = s8out ? 0 : type == GemmType::f16 ? 4e-3 : 1e-5;
+  const bool int_out = type.q8() && type.c != CType::f32;
+  const double tol = int_out ? 0 : type == kGemmF16 ? 4e-3 : 1e-5;
   // First conv (3 channels, stride 2), a 1x7 / 7x1 pair, and a 3x3 padded conv into a slice.
   ASSERT_LE(ConvTester().input(21, 17, 3).output_channels(32).kernel(3, 3).stride(2, 2).test(*sets[si], type, 1), tol);
   ASSERT_LE(ConvTester().input(9, 9, 64).output_channels(48).kernel(1, 7).pad(0, 3, 0, 3).relu(true).test(*sets[si], type, 2), tol);
@@ -196,16 +196,12 @@ TEST_P(ConvTest, InceptionLikeLayers) {
 }
 
 std::string conv_name(const ::testing::TestParamInfo<std::tuple<int, GemmType>>& info) {
-  static const char* types[] = {"f32", "f16", "q8_s8out", "q8_f32out", "q8s_s8out", "q8s_f32out"};
   static const char* isas[] = {"ref", "avx2", "avx512"};
-  return std::string(isas[std::get<0>(info.param)]) + "_" + types[static_cast<int>(std::get<1>(info.param))];
+  return std::string(isas[std::get<0>(info.param)]) + "_" + test::gemm_type_name(std::get<1>(info.param));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, ConvTest,
-                         ::testing::Combine(::testing::Values(0, 1, 2),
-                                            ::testing::Values(GemmType::f32, GemmType::f16, GemmType::q8_s8out,
-                                                              GemmType::q8_f32out, GemmType::q8s_s8out,
-                                                              GemmType::q8s_f32out)),
+                         ::testing::Combine(::testing::Values(0, 1, 2), ::testing::ValuesIn(test::all_gemm_types())),
                          conv_name);
 
 }  // namespace

@@ -26,15 +26,15 @@ class UkernelTester {
   // Runs both kernels on one random case; returns the max abs difference (q8: count of differing
   // outputs, which must be 0).
   double run(const Case& c) {
-    const bool q8 = type_ != GemmType::f32 && type_ != GemmType::f16;
-    const bool signed_a = type_ == GemmType::q8s_s8out || type_ == GemmType::q8s_f32out;
+    const bool q8 = type_.q8();
+    const bool signed_a = type_.a == AType::s8;
     const int a_bytes = q8 ? 1 : 4;
     // A: taps x mr rows of kc elements (distinct buffers so pointer arithmetic is exercised).
     std::vector<std::vector<uint8_t>> rows(c.taps * uk_.mr, std::vector<uint8_t>(c.kc * a_bytes));
     std::vector<const void*> a(rows.size()), a_flipped(rows.size());
     std::vector<std::vector<uint8_t>> flipped = rows;
     std::uniform_real_distribution<float> fd(-1.f, 1.f);
-    std::uniform_int_distribution<int> act(signed_a ? -128 : 0, 127), wgt(-127, 127);
+    std::uniform_int_distribution<int> act(signed_a ? -128 : 0, type_.a == AType::u8 ? 255 : 127), wgt(-127, 127);
     for (size_t i = 0; i < rows.size(); ++i) {
       for (int64_t k = 0; k < c.kc; ++k) {
         if (q8) {
@@ -49,14 +49,14 @@ class UkernelTester {
       a_flipped[i] = flipped[i].data();
     }
     const int64_t k_total = c.kc * c.taps;
-    const int b_bytes = type_ == GemmType::f32 ? 4 : type_ == GemmType::f16 ? 2 : 1;
+    const int b_bytes = type_.a == AType::f32 ? 4 : type_.a == AType::f16 ? 2 : 1;
     std::vector<uint8_t> b(k_total * uk_.nr * b_bytes);
     std::vector<int64_t> wsum(uk_.nr, 0);
     for (int64_t i = 0; i < k_total * uk_.nr; ++i) {
-      if (type_ == GemmType::f32) {
+      if (type_.a == AType::f32) {
         float v = fd(rng_);
         std::memcpy(&b[i * 4], &v, 4);
-      } else if (type_ == GemmType::f16) {
+      } else if (type_.a == AType::f16) {
         uint16_t h = float_to_half(fd(rng_));
         std::memcpy(&b[i * 2], &h, 2);
       } else {
@@ -72,7 +72,7 @@ class UkernelTester {
       bias_flip[j] = bias_q[j] - static_cast<int32_t>(128 * wsum[j]);
       scale[j] = 0.0005f + 0.002f * std::fabs(fd(rng_));
     }
-    const int out_bytes = type_ == GemmType::f16 ? 2 : (type_ == GemmType::q8_s8out || type_ == GemmType::q8s_s8out) ? 1 : 4;
+    const int out_bytes = type_.c == CType::f16 ? 2 : type_.c == CType::f32 ? 4 : 1;
     std::vector<uint8_t> c_ref(uk_.mr * c.ldc * out_bytes, 0xAB), c_simd = c_ref;
     UkernelArgs args;
     args.taps = c.taps;
@@ -84,8 +84,8 @@ class UkernelTester {
     args.n = c.n;
     args.bias = q8 ? static_cast<const void*>(bias_q.data()) : bias_f.data();
     args.scale = scale.data();
-    args.lo = q8 ? -128.f : -0.5f;
-    args.hi = q8 ? 127.f : 3.4e38f;
+    args.lo = type_.c == CType::u8 ? 0.f : q8 ? -128.f : -0.5f;
+    args.hi = type_.c == CType::u8 ? 255.f : q8 ? 127.f : 3.4e38f;
     args.mr = uk_.mr;
     args.nr = uk_.nr;
     args.c = c_ref.data();
@@ -137,7 +137,7 @@ TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
   auto [set_index, type] = GetParam();
   if (set_index >= static_cast<int>(sets.size())) GTEST_SKIP() << "ISA not available on this CPU";
   UkernelTester t(*sets[set_index], type, 42 + set_index);
-  const bool q8 = type != GemmType::f32 && type != GemmType::f16;
+  const bool q8 = type.q8();
   std::mt19937 rng(7);
   for (int iter = 0; iter < 60; ++iter) {
     Case c;
@@ -150,7 +150,7 @@ TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
     double d = t.run(c);
     if (q8)
       ASSERT_EQ(d, 0.0) << "taps " << c.taps << " m " << c.m << " n " << c.n << " kc " << c.kc;
-    else if (type == GemmType::f16)
+    else if (type == kGemmF16)
       ASSERT_LE(d, 2e-3) << "kc " << c.kc;  // one f16 ulp
     else
       ASSERT_LE(d, 1e-4) << "kc " << c.kc;
@@ -158,16 +158,12 @@ TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<std::tuple<int, GemmType>>& info) {
-  static const char* types[] = {"f32", "f16", "q8_s8out", "q8_f32out", "q8s_s8out", "q8s_f32out"};
   static const char* isas[] = {"ref", "avx2", "avx512"};
-  return std::string(isas[std::get<0>(info.param)]) + "_" + types[static_cast<int>(std::get<1>(info.param))];
+  return std::string(isas[std::get<0>(info.param)]) + "_" + test::gemm_type_name(std::get<1>(info.param));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, UkernelTest,
-                         ::testing::Combine(::testing::Values(1, 2),
-                                            ::testing::Values(GemmType::f32, GemmType::f16, GemmType::q8_s8out,
-                                                              GemmType::q8_f32out, GemmType::q8s_s8out,
-                                                              GemmType::q8s_f32out)),
+                         ::testing::Combine(::testing::Values(1, 2), ::testing::ValuesIn(test::all_gemm_types())),
                          case_name);
 
 }  // namespace

@@ -2,6 +2,7 @@
 // skipped, never faked).
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "kernels/cpu.h"
@@ -16,6 +17,23 @@ inline std::vector<const kernels::UkernelSet*> runnable_sets() {
   if (f.avx2 && f.fma && f.f16c) sets.push_back(&kernels::ukernels_avx2());
   if (f.avx512_core() && f.avx512vnni) sets.push_back(&kernels::ukernels_avx512());
   return sets;
+}
+
+/// Every micro-kernel type: f32, f16 and the nine int8 (A, C) combinations.
+inline std::vector<kernels::GemmType> all_gemm_types() {
+  using kernels::AType;
+  using kernels::CType;
+  std::vector<kernels::GemmType> t = {kernels::kGemmF32, kernels::kGemmF16};
+  for (AType a : {AType::u7, AType::u8, AType::s8})
+    for (CType c : {CType::s8, CType::u8, CType::f32}) t.push_back({a, c});
+  return t;
+}
+
+inline std::string gemm_type_name(kernels::GemmType t) {
+  static const char* a[] = {"f32", "f16", "u7", "u8", "s8"};
+  static const char* c[] = {"f32", "f16", "s8", "u8"};
+  if (!t.q8()) return a[static_cast<int>(t.a)];
+  return std::string(a[static_cast<int>(t.a)]) + "_" + c[static_cast<int>(t.c)] + "out";
 }
 
 }  // namespace qcc::test

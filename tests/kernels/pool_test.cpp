@@ -80,18 +80,22 @@ TEST(PoolTest, FloatAndHalfMatchDirectLoops) {
   }
 }
 
-TEST(PoolTest, Int8MaxIsExactAndAverageRequantizes) {
+// s8 and u8 pooling against the direct loops: max exact, average within one rounding step.
+template <typename T>
+void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, int64_t),
+                        void (*avgpool)(const PoolGeom&, const T*, T*, float, float, int64_t, int64_t)) {
+  constexpr double lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
   std::mt19937 rng(5);
   for (int iter = 0; iter < 30; ++iter) {
     PoolGeom g = random_geom(rng, iter % 3 ? 37 : 600);  // also several channel blocks and a tail
-    std::vector<int8_t> x(g.batch * g.in_h * g.in_w * g.in_pixel_stride);
+    std::vector<T> x(g.batch * g.in_h * g.in_w * g.in_pixel_stride);
     std::vector<float> xf(x.size());
-    for (size_t i = 0; i < x.size(); ++i) xf[i] = x[i] = static_cast<int8_t>(rng() % 256 - 128);
+    for (size_t i = 0; i < x.size(); ++i) xf[i] = x[i] = static_cast<T>(lo + rng() % 256);
     const int64_t outs = g.batch * g.out_h * g.out_w * g.out_pixel_stride;
-    std::vector<int8_t> ymax(outs), yavg(outs);
+    std::vector<T> ymax(outs), yavg(outs);
     const float s_in = 0.02f, s_out = 0.015f;
-    maxpool_nhwc_s8(g, x.data(), ymax.data(), 0, g.rows());
-    avgpool_nhwc_s8(g, x.data(), yavg.data(), s_in, s_out, 0, g.rows());
+    maxpool(g, x.data(), ymax.data(), 0, g.rows());
+    avgpool(g, x.data(), yavg.data(), s_in, s_out, 0, g.rows());
     for (int64_t n = 0; n < g.batch; ++n)
       for (int64_t oh = 0; oh < g.out_h; ++oh)
         for (int64_t ow = 0; ow < g.out_w; ++ow)
@@ -99,12 +103,15 @@ TEST(PoolTest, Int8MaxIsExactAndAverageRequantizes) {
             int64_t o = ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride + c;
             double mx = reference(g, xf, true, n, oh, ow, c);
             // Padding never wins a max (ONNX pads max pooling with -inf).
-            ASSERT_EQ(ymax[o], static_cast<int8_t>(mx));
+            ASSERT_EQ(ymax[o], static_cast<T>(mx));
             double avg = reference(g, xf, false, n, oh, ow, c) * s_in / s_out;
-            ASSERT_NEAR(yavg[o], std::clamp(std::nearbyint(avg), -128.0, 127.0), 1.0);
+            ASSERT_NEAR(yavg[o], std::clamp(std::nearbyint(avg), lo, hi), 1.0);
           }
   }
 }
+
+TEST(PoolTest, Int8MaxIsExactAndAverageRequantizes) { check_int8_pooling<int8_t>(maxpool_nhwc_s8, avgpool_nhwc_s8); }
+TEST(PoolTest, Uint8MaxIsExactAndAverageRequantizes) { check_int8_pooling<uint8_t>(maxpool_nhwc_u8, avgpool_nhwc_u8); }
 
 }  // namespace
 }  // namespace qcc::kernels

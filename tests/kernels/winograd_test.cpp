@@ -35,12 +35,12 @@ double compare(const UkernelSet& set, ConvGeom g, bool relu, uint32_t seed, bool
   std::vector<float> ohwi(w.size());
   oihw_to_ohwi(w.data(), ohwi.data(), g.out_c, g.in_c, 9, 4);
   PackedWeights pw;
-  pack_b(ohwi.data(), g.out_c, g.k(), g.k(), 1, GemmType::f32, uk, pw);
+  pack_b(ohwi.data(), g.out_c, g.k(), g.k(), 1, kGemmF32, uk, pw);
   std::copy(bias.begin(), bias.end(), pw.bias_f32.begin());
   std::vector<float> ref(g.m() * g.out_pixel_stride), got(ref.size()), zero(g.in_c);
   ConvArgs c;
   c.g = g, c.w = &pw, c.in = x.data(), c.out = ref.data(), c.zero_row = zero.data(), c.lo = lo;
-  c.pack_a = conv_needs_packing(GemmType::f32, uk, g.in_c);
+  c.pack_a = conv_needs_packing(kGemmF32, uk, g.in_c);
   std::vector<uint8_t> cs(conv_scratch_bytes(c, g.m()));
   conv_run(c, 0, g.m(), 0, pw.panels, cs.data());
 
