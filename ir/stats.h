@@ -1,4 +1,4 @@
-// Static cost figures of a graph: multiply-accumulates per node and parameter bytes.
+// Static figures of a graph: multiply-accumulates per node, parameter bytes, a fingerprint.
 #pragma once
 
 #include "ir/graph.h"
@@ -9,5 +9,9 @@ namespace qcc {
 int64_t node_macs(const Node& n);
 /// Bytes of all constant data the nodes read.
 int64_t parameter_bytes(const Graph& g);
+/// A 64-bit hash of what the graph computes: ops, attributes, value names, shapes and constant
+/// data. Calibration profiles record it so they are not applied to another model.
+uint64_t graph_fingerprint(const Graph& g);
 
 }  // namespace qcc
+

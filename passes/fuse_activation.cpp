@@ -15,7 +15,10 @@ bool run_fuse_activation(Graph& g, const PassContext&) {
     if (!conv || conv->op != Op::Conv || conv->attrs.has("activation")) continue;
     if (sole_user(g, conv->out(0)) != relu.get()) continue;
     conv->attrs.set("activation", std::string("relu"));
-    g.replace_uses(relu->out(0), conv->out(0));
+    // The fused node takes over the Relu's output value: the graph keeps the name the model
+    // gave the activation (what QDQ files and per-layer reports refer to).
+    conv->outputs[0] = relu->out(0);
+    relu->out(0)->producer = conv;
     fused.push_back(relu.get());
   }
   g.erase_nodes_if([&](const Node& n) { return std::find(fused.begin(), fused.end(), &n) != fused.end(); });

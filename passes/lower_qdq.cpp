@@ -1,13 +1,13 @@
 // Lowers QDQ-format int8 models (float ops fenced by DequantizeLinear / QuantizeLinear, the
 // standard ONNX encoding qcc writes and ONNX Runtime reads) to integer ops the runtime executes
 // natively:
-//   DQ(x_q) -> Conv(DQ(w_q), DQ(b_q)) [ReLU fused] -> Q(s_y)  =>  Conv(x_q, w_q, b_q) -> y_q (s8)
+//   DQ(x_q) -> Conv(DQ(w_q), DQ(b_q)) [ReLU fused] -> Q(s_y)  =>  Conv(x_q, w_q, b_q) -> y_q
 //   DQ(x_q) -> Gemm(DQ(w_q), DQ(b_q))                         =>  Gemm(x_q, w_q, b_q) -> f32
-//   DQ -> MaxPool / Concat / Flatten / Reshape -> Q (same scale)  =>  the op on int8
-//   DQ -> AveragePool / GlobalAveragePool -> Q                    =>  int8 pooling (requantizes)
-// Only symmetric int8 (zero point 0) with constant scales is lowered; anything else stays float.
-// Int8 values get their QuantParams; Conv/Gemm record whether their input is provably >= 0
-// (attr input_nonneg), which lets the kernels read it as u8 without the +128 correction.
+//   DQ -> keeps-scale op (max pool, concat, copies) -> Q (same scale and type)  =>  the op on int8
+//   DQ -> requantizing op (average pools) -> Q (same type)                       =>  int8 pooling
+// Activations are s8 or u8 with zero point 0 and constant scales; weights s8 (per tensor or per
+// output channel). Anything else stays float. Int8 values get their QuantParams; Conv/Gemm with
+// an s8 input that is provably >= 0 are marked input_nonneg (read as u7, no +128 correction).
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -20,16 +20,18 @@ namespace qcc {
 
 namespace {
 
-// Symmetric int8 scale(s) of a Q/DQ node, if its scale/zero point are constants with zp 0.
+bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
+
+// Scale(s) of a Q/DQ node, if its scale and zero point are constants and the zero point is 0
+// (an absent zero point means a u8 zero point 0).
 std::optional<std::vector<float>> symmetric_scales(const Node& n) {
   const Value* s = n.in(1);
   const Value* z = n.in(2);
   if (!s || !s->is_constant() || s->dtype != DType::f32) return std::nullopt;
-  if (z && (!z->is_constant() || z->dtype != DType::s8)) return std::nullopt;
+  if (z && (!z->is_constant() || !is_int8(z->dtype))) return std::nullopt;
   if (z)
     for (int64_t v : z->data->to_ints())
       if (v != 0) return std::nullopt;
-  if (!z && n.op == Op::QuantizeLinear) return std::nullopt;  // default output type is uint8
   return s->data->to_floats();
 }
 
@@ -38,7 +40,7 @@ QuantParams per_tensor(float scale) { return QuantParams{{scale}, {0}, -1}; }
 // The int8 value a float value is dequantized from (per-tensor), with its scale recorded.
 Value* dq_source(const Value* v) {
   const Node* d = v ? v->producer : nullptr;
-  if (!d || d->op != Op::DequantizeLinear || d->in(0)->dtype != DType::s8) return nullptr;
+  if (!d || d->op != Op::DequantizeLinear || !is_int8(d->in(0)->dtype)) return nullptr;
   auto s = symmetric_scales(*d);
   if (!s || s->size() != 1) return nullptr;
   Value* q = d->in(0);
@@ -87,19 +89,21 @@ class Lowering {
 
  private:
   // The single int8 value every reader of `v` quantizes it to, if all readers are Q nodes with
-  // the same symmetric scale (`want`, when given). Extra identical Q nodes are merged.
-  Value* q_sink(Value* v, std::optional<float> want) {
+  // the same scale and type (`want` / `want_type`, when given). Extra identical Q nodes merge.
+  Value* q_sink(Value* v, std::optional<float> want, std::optional<DType> want_type) {
     if (g_.is_graph_output(v)) return nullptr;
     auto users = g_.users(v);
     if (users.empty()) return nullptr;
     float scale = 0;
+    const DType type = users[0]->out(0) ? users[0]->out(0)->dtype : DType::f32;
     for (Node* u : users) {
       auto s = u->op == Op::QuantizeLinear ? symmetric_scales(*u) : std::nullopt;
-      if (!s || s->size() != 1 || u->out(0)->dtype != DType::s8) return nullptr;
+      if (!s || s->size() != 1 || u->out(0)->dtype != type || !is_int8(type)) return nullptr;
       if (u != users[0] && (*s)[0] != scale) return nullptr;
       scale = (*s)[0];
     }
     if (want && std::fabs(*want - scale) > 1e-6f * *want) return nullptr;
+    if (want_type && *want_type != type) return nullptr;
     Value* q = users[0]->out(0);
     q->quant = per_tensor(scale);
     for (Node* u : users) {
@@ -110,21 +114,9 @@ class Lowering {
   }
 
   void lower(Node& n) {
-    switch (n.op) {
-      case Op::Conv:
-      case Op::Gemm: return lower_gemm(n);
-      case Op::MaxPool:
-      case Op::Concat:
-      case Op::Flatten:
-      case Op::Reshape:
-      case Op::Identity:
-      case Op::Squeeze:
-      case Op::Unsqueeze:
-      case Op::Relu: return lower_same_scale(n);
-      case Op::AveragePool:
-      case Op::GlobalAveragePool: return lower_requantizing(n);
-      default: return;
-    }
+    if (n.op == Op::Conv || n.op == Op::Gemm) return lower_gemm(n);
+    if (op_has(n.op, kKeepsScale)) return lower_same_scale(n);
+    if (op_has(n.op, kRequantizes)) return lower_requantizing(n);
   }
 
   void lower_gemm(Node& n) {
@@ -134,29 +126,27 @@ class Lowering {
     Value* w = dq_weights(n.in(1));
     Value* b = dq_bias(n.in(2));
     if (!x || !w || (n.in(2) && !b)) return;
-    if (Value* y = q_sink(n.out(0), std::nullopt)) n.outputs[0] = y, y->producer = &n;
+    if (Value* y = q_sink(n.out(0), std::nullopt, std::nullopt)) n.outputs[0] = y, y->producer = &n;
     n.inputs = {x, w};
     if (b) n.inputs.push_back(b);
     changed_ = true;
   }
 
   // Ops whose int8 output has the input's scale (max, copies, concat of equal scales, ReLU).
+  // Ops whose int8 output has the input's scale and type (max, copies, concat of equal scales).
   void lower_same_scale(Node& n) {
-    std::vector<Value*> ins;
-    float scale = 0;
-    for (size_t i = 0; i < n.inputs.size(); ++i) {
-      bool param = i > 0 && n.op != Op::Concat;  // Reshape's shape input
-      if (param) {
-        ins.push_back(n.inputs[i]);
-        continue;
-      }
+    std::vector<Value*> ins = n.inputs;
+    std::optional<float> scale;
+    std::optional<DType> type;
+    for (size_t i : data_inputs(n)) {
       Value* q = dq_source(n.inputs[i]);
-      if (!q || (i > 0 && q->quant->scale[0] != scale)) return;
+      if (!q || (scale && (q->quant->scale[0] != *scale || q->dtype != *type))) return;
       scale = q->quant->scale[0];
-      ins.push_back(q);
+      type = q->dtype;
+      ins[i] = q;
     }
-    if (n.outputs.size() != 1) return;
-    Value* y = q_sink(n.out(0), scale);
+    if (n.outputs.size() != 1 || !scale) return;
+    Value* y = q_sink(n.out(0), scale, type);
     if (!y) return;
     n.inputs = ins;
     n.outputs[0] = y;
@@ -167,7 +157,7 @@ class Lowering {
   void lower_requantizing(Node& n) {
     Value* x = dq_source(n.in(0));
     if (!x) return;
-    Value* y = q_sink(n.out(0), std::nullopt);
+    Value* y = q_sink(n.out(0), std::nullopt, x->dtype);
     if (!y) return;
     n.inputs[0] = x;
     n.outputs[0] = y;
@@ -175,30 +165,9 @@ class Lowering {
     changed_ = true;
   }
 
-  // Int8 values that cannot be negative: post-ReLU, and what max/average/concat/copies make of
-  // such values. Quantized first-layer inputs (images) stay signed.
+  // Conv/Gemm whose s8 input cannot be negative read it as u7 (no +128 correction).
   void mark_nonneg_inputs() {
-    std::set<const Value*> nonneg;
-    for (const auto& n : g_.nodes()) {
-      const Value* y = n->out(0);
-      if (!y || y->dtype != DType::s8) continue;
-      bool all_in = std::all_of(n->inputs.begin(), n->inputs.end(), [&](const Value* v) {
-        return !v || v->dtype != DType::s8 || nonneg.count(v);
-      });
-      bool ok = false;
-      switch (n->op) {
-        case Op::Conv:
-        case Op::Gemm: ok = n->attrs.s("activation") == "relu"; break;
-        case Op::Relu: ok = true; break;
-        case Op::QuantizeLinear: {
-          const Node* p = n->in(0)->producer;
-          ok = p && (p->op == Op::Relu || p->attrs.s("activation") == "relu");
-          break;
-        }
-        default: ok = all_in;
-      }
-      if (ok) nonneg.insert(y);
-    }
+    const std::set<const Value*> nonneg = nonnegative_values(g_);
     for (const auto& n : g_.nodes())
       if ((n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::s8)
         n->attrs.set("input_nonneg", int64_t{nonneg.count(n->in(0)) ? 1 : 0});

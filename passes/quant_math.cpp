@@ -42,4 +42,17 @@ WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool
   return r;
 }
 
+std::vector<double> expected_output_error(const std::vector<float>& w, const WeightQuant& wq, const WeightLayout& l,
+                                          const std::vector<double>& means) {
+  std::vector<double> err(l.outputs, 0.0);
+  const int64_t per_output = l.inputs * l.taps;
+  for (int64_t i = 0; i < static_cast<int64_t>(w.size()); ++i) {
+    const int64_t out = l.outputs_major ? i / per_output : i % l.outputs;
+    const int64_t in = l.outputs_major ? (i / l.taps) % l.inputs : i / l.outputs;
+    const float scale = wq.scale[wq.scale.size() == 1 ? 0 : out];
+    err[out] += (static_cast<double>(wq.q[i]) * scale - w[i]) * means[in];
+  }
+  return err;
+}
+
 }  // namespace qcc

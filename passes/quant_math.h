@@ -26,4 +26,18 @@ struct WeightQuant {
 /// output channel.
 WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel);
 
+/// How a weight tensor's elements map to (output channel, input channel).
+struct WeightLayout {
+  int64_t outputs = 0;  ///< output channels
+  int64_t inputs = 0;   ///< input channels
+  int64_t taps = 1;     ///< kernel positions per (output, input) pair: kh * kw, 1 for Gemm
+  bool outputs_major = true;  ///< [outputs][inputs][taps] (Conv, Gemm transB); else [inputs][outputs]
+};
+
+/// The mean output error the quantized weights cause when the inputs have per-channel means
+/// `means` (one per input channel): (W_q - W) E[x] per output channel. Subtracting it from the
+/// bias is bias correction (Nagel et al., "Data-Free Quantization", 2019); padding is ignored.
+std::vector<double> expected_output_error(const std::vector<float>& w, const WeightQuant& wq, const WeightLayout& l,
+                                          const std::vector<double>& means);
+
 }  // namespace qcc

@@ -2,13 +2,18 @@
 // the standard ONNX encoding (QuantizeLinear/DequantizeLinear around float ops) that ONNX Runtime
 // runs as-is and lower_qdq turns into qcc's integer kernels.
 //
-// Which values become int8: the data input of every Conv/Gemm, and, walking backwards, the input
-// of a pool / concat / copy / ReLU whose output is int8 (so whole Inception blocks stay int8).
-// Scales are MinMax: max(|min|, |max|) / 127 from calibration. Values that must share one scale
-// for their op to run in int8 without requantizing -- concat inputs and output, max-pool and copy
-// input and output -- are unified (union-find) and take the widest range, so concat is free.
-// Weights are symmetric int8 (per tensor, or per output channel), biases int32 in units of
-// s_x * s_w (saturation is counted and reported).
+// Which values become int8: the data input of every Conv/Gemm not kept in float, and, walking
+// backwards, the input of a pool / concat / copy / ReLU whose output is int8 (so whole Inception
+// blocks stay int8). Every reader of an int8 value reads its dequantized form, float layers too.
+// Zero points are 0 everywhere: values that are provably non-negative (after ReLU, and pools,
+// concats and copies of such values) are u8 with scale range / 255 -- all 8 bits used --, other
+// values s8 with scale range / 127 (options.unsigned_nonneg = false: s8 everywhere, the seed's
+// scheme). Ranges come from calibration (options.range: MinMax or a clipping threshold).
+// Values that must share one scale for their op to run in int8 without requantizing -- concat
+// inputs and output, max-pool and copy input and output -- are unified
+// (union-find) and take the widest range, so concat is free. Weights are symmetric int8 (per
+// tensor, or per output channel), biases int32 in units of s_x * s_w (saturation is counted and
+// reported), optionally shifted by the mean error of the quantized weights (bias correction).
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -16,39 +21,13 @@
 
 #include "passes/quantize_int8.h"
 #include "passes/quant_math.h"
+#include "passes/util.h"
 
 namespace qcc {
 
 namespace {
 
 bool is_gemm(const Node& n) { return n.op == Op::Conv || n.op == Op::Gemm; }
-
-// Ops whose data input is int8 exactly when their output is (and that keep the scale).
-bool same_scale_op(Op op) {
-  switch (op) {
-    case Op::MaxPool:
-    case Op::Concat:
-    case Op::Relu:
-    case Op::Flatten:
-    case Op::Reshape:
-    case Op::Identity:
-    case Op::Squeeze:
-    case Op::Unsqueeze: return true;
-    default: return false;
-  }
-}
-// Ops that run in int8 with their own output scale.
-bool requantizing_op(Op op) { return op == Op::AveragePool || op == Op::GlobalAveragePool; }
-
-// Input slots that carry data (not shapes/params) for the ops above.
-std::vector<size_t> data_slots(const Node& n) {
-  if (n.op == Op::Concat) {
-    std::vector<size_t> all(n.inputs.size());
-    for (size_t i = 0; i < all.size(); ++i) all[i] = i;
-    return all;
-  }
-  return {0};
-}
 
 class UnionFind {
  public:
@@ -71,12 +50,11 @@ class Quantizer {
     choose_int8_values();
     if (int8_.empty()) return false;
     compute_scales();
-    zero_ = g_.add_constant("qcc_zero_point_s8", Tensor(DType::s8, {}));
-    std::vector<std::pair<Node*, float>> layers;  // int8 Conv/Gemm and their input scale
+    std::vector<Layer> layers;
     for (const auto& n : g_.nodes())
-      if (is_gemm(*n) && int8_.count(n->in(0))) layers.push_back({n.get(), scale_.at(n->in(0))});
+      if (is_gemm(*n) && int8_.count(n->in(0))) layers.push_back({n.get(), scale_.at(n->in(0)), n->in(0)->name});
     for (const Value* v : ordered_int8_values()) insert_qdq(const_cast<Value*>(v));
-    for (auto [n, sx] : layers) quantize_layer(*n, sx);
+    for (const Layer& l : layers) quantize_layer(l);
     g_.topo_sort();
     return true;
   }
@@ -88,44 +66,57 @@ class Quantizer {
     for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
       Node& n = **it;
       bool out_int8 = n.out(0) && int8_.count(n.out(0));
-      bool wants = (is_gemm(n) && n.in(1) && n.in(1)->is_constant()) ||
-                   ((same_scale_op(n.op) || requantizing_op(n.op)) && out_int8);
-      if (n.op == Op::Gemm && (opt_.float_gemm || n.attrs.i("transA") || n.attrs.f("alpha", 1.f) != 1.f || n.attrs.f("beta", 1.f) != 1.f))
+      bool wants = (is_gemm(n) && n.in(1) && n.in(1)->is_constant() && !opt_.keep_float.count(n.name)) ||
+                   ((op_has(n.op, kKeepsScale) || op_has(n.op, kRequantizes)) && out_int8);
+      if (n.op == Op::Gemm && (n.attrs.i("transA") || n.attrs.f("alpha", 1.f) != 1.f || n.attrs.f("beta", 1.f) != 1.f))
         wants = false;
       if (!wants) continue;
-      for (size_t i : data_slots(n)) {
+      for (size_t i : data_inputs(n)) {
         Value* v = n.inputs[i];
-        if (v && v->dtype == DType::f32 && !v->is_constant() && has_range(v)) {
-          int8_.insert(v);
-          slots_[v].push_back({&n, i});
-        }
+        if (v && v->dtype == DType::f32 && !v->is_constant() && opt_.range && opt_.range(v->name, 127)) int8_.insert(v);
       }
     }
   }
 
-  bool has_range(const Value* v) const { return opt_.ranges.count(v->name) != 0; }
-
-  // Shared scales: union the data inputs and output of same-scale ops when both are int8.
+  // Shared scales: union the data inputs and output of keeps-scale ops when both are int8. A
+  // group is u8 (0..255) when every member is provably non-negative, else s8 (-127..127); its
+  // range is the widest of its members' ranges for that number of levels.
   void compute_scales() {
     UnionFind uf;
     for (const auto& n : g_.nodes())
-      if (same_scale_op(n->op) && int8_.count(n->out(0)))
-        for (size_t i : data_slots(*n))
+      if (op_has(n->op, kKeepsScale) && int8_.count(n->out(0)))
+        for (size_t i : data_inputs(*n))
           if (int8_.count(n->inputs[i])) uf.unite(n->inputs[i], n->out(0));
-    std::map<const Value*, float> group_max;
+    const std::set<const Value*> nonneg = nonnegative_values(g_);
+    std::map<const Value*, bool> group_unsigned;
     std::map<const Value*, int> group_size;
     for (const Value* v : int8_) {
-      const ActivationRange& r = opt_.ranges.at(v->name);
-      float& gm = group_max[uf.find(v)];
-      gm = std::max({gm, std::fabs(r.lo), std::fabs(r.hi)});
+      auto [it, fresh] = group_unsigned.emplace(uf.find(v), opt_.unsigned_nonneg);
+      it->second &= nonneg.count(v) != 0;
       ++group_size[uf.find(v)];
+    }
+    std::map<const Value*, float> group_max;
+    std::map<const Value*, ActivationRange> range;
+    for (const Value* v : int8_) {
+      const Value* root = uf.find(v);
+      range[v] = *opt_.range(v->name, group_unsigned[root] ? 255 : 127);
+      float& gm = group_max[root];
+      gm = std::max({gm, std::fabs(range[v].lo), std::fabs(range[v].hi)});
     }
     for (const Value* v : int8_) {
       const Value* root = uf.find(v);
-      scale_[v] = symmetric_scale(-group_max[root], group_max[root]);
-      const ActivationRange& r = opt_.ranges.at(v->name);
-      if (report_) report_->activations.push_back({v->name, scale_[v], r.lo, r.hi, group_size[root] > 1});
+      const bool u8 = group_unsigned[root];
+      type_[v] = u8 ? DType::u8 : DType::s8;
+      scale_[v] = symmetric_scale(-group_max[root], group_max[root]) * (u8 ? 127.f / 255.f : 1.f);
+      if (report_)
+        report_->activations.push_back({v->name, scale_[v], range[v].lo, range[v].hi, group_size[root] > 1, type_[v]});
     }
+  }
+
+  Value* zero_point(DType t) {
+    Value*& z = zero_[t];
+    if (!z) z = g_.add_constant(std::string("qcc_zero_point_") + dtype_name(t), Tensor(t, {}));
+    return z;
   }
 
   std::vector<const Value*> ordered_int8_values() const {
@@ -140,43 +131,69 @@ class Quantizer {
 
   Value* scalar(const std::string& name, float v) { return g_.add_constant(name, Tensor::from_floats({}, {v})); }
 
-  // v -> Q -> v_q -> DQ -> v_dq, and the int8 slots that read v read v_dq instead.
+  // v -> Q -> v_q -> DQ -> v_dq, and every node that read v reads v_dq instead: a layer kept in
+  // float sees the int8 value its int8 neighbours see, and v stays a pure Q input so the
+  // runtime keeps the int8 chain (no float round trip) around float layers.
   void insert_qdq(Value* v) {
     Value* s = scalar(v->name + "_scale", scale_.at(v));
-    Value* q = g_.add_value(v->name + "_q", DType::s8, v->shape);
+    Value* q = g_.add_value(v->name + "_q", type_.at(v), v->shape);
     Value* dq = g_.add_value(v->name + "_dq", DType::f32, v->shape);
-    g_.add_node(Op::QuantizeLinear, v->name + "_quantize", {v, s, zero_}, {q});
-    g_.add_node(Op::DequantizeLinear, v->name + "_dequantize", {q, s, zero_}, {dq});
-    for (auto [n, i] : slots_.at(v)) n->inputs[i] = dq;
+    std::vector<Node*> readers = g_.users(v);
+    Value* zp = zero_point(type_.at(v));
+    g_.add_node(Op::QuantizeLinear, v->name + "_quantize", {v, s, zp}, {q});
+    g_.add_node(Op::DequantizeLinear, v->name + "_dequantize", {q, s, zp}, {dq});
+    for (Node* n : readers)
+      for (Value*& in : n->inputs)
+        if (in == v) in = dq;
   }
 
-  void quantize_layer(Node& n, float sx) {
+  struct Layer {
+    Node* node;
+    float sx;           // scale of its int8 input
+    std::string input;  // the float value it read (calibration statistics are kept by name)
+  };
+
+  void quantize_layer(const Layer& l) {
+    Node& n = *l.node;
     const Value* w = n.in(1);
     // Output channels: Conv [O, I, kh, kw]; Gemm B [N, K] with transB, else [K, N].
     bool rows_are_channels = n.op == Op::Conv || n.attrs.i("transB");
     bool per_channel = opt_.per_channel && rows_are_channels;
     int64_t channels = rows_are_channels ? w->shape[0] : w->shape[1];
-    WeightQuant wq = quantize_weights(w->data->to_floats(), per_channel ? channels : 1, per_channel);
+    const std::vector<float> wf = w->data->to_floats();
+    WeightQuant wq = quantize_weights(wf, per_channel ? channels : 1, per_channel);
     Tensor qt(DType::s8, w->shape);
     std::copy(wq.q.begin(), wq.q.end(), qt.data<int8_t>());
     Value* wq_v = g_.add_constant(w->name + "_q", std::move(qt));
     Value* ws = per_channel ? g_.add_constant(w->name + "_scale", Tensor::from_floats({channels}, wq.scale))
                             : scalar(w->name + "_scale", wq.scale[0]);
-    Value* zp = per_channel ? g_.add_constant(w->name + "_zero_point", Tensor(DType::s8, {channels})) : zero_;
+    Value* zp = per_channel ? g_.add_constant(w->name + "_zero_point", Tensor(DType::s8, {channels}))
+                            : zero_point(DType::s8);
     Value* wdq = g_.add_value(w->name + "_dq", DType::f32, w->shape);
     Node* d = g_.insert_node_before(&n, Op::DequantizeLinear, w->name + "_dequantize", {wq_v, ws, zp}, {wdq});
     if (per_channel) d->attrs.set("axis", int64_t{0});
     n.inputs[1] = wdq;
     Int8Report::Layer layer{n.name, op_name(n.op), *std::min_element(wq.scale.begin(), wq.scale.end()),
-                            *std::max_element(wq.scale.begin(), wq.scale.end()), 0};
-    if (const Value* b = n.in(2)) quantize_bias(n, *b, sx, wq.scale, per_channel, layer);
+                            *std::max_element(wq.scale.begin(), wq.scale.end()), 0, false};
+    std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>{};
+    const std::vector<double> means = opt_.channel_means ? opt_.channel_means(l.input) : std::vector<double>{};
+    const WeightLayout layout{channels, w->shape[rows_are_channels ? 1 : 0],
+                              n.op == Op::Conv ? w->shape[2] * w->shape[3] : 1, rows_are_channels};
+    if (!means.empty() && static_cast<int64_t>(means.size()) == layout.inputs) {
+      bias.resize(channels, 0.f);
+      std::vector<double> shift = expected_output_error(wf, wq, layout, means);
+      for (int64_t i = 0; i < channels; ++i) bias[i] = static_cast<float>(bias[i] - shift[i]);
+      layer.bias_corrected = true;
+    }
+    if (!bias.empty()) quantize_bias(n, bias, l.sx, wq.scale, per_channel, layer);
     if (report_) report_->layers.push_back(layer);
   }
 
-  void quantize_bias(Node& n, const Value& b, float sx, const std::vector<float>& sw, bool per_channel,
+  // Writes `bias` as s32 in units of s_x * s_w behind a DequantizeLinear feeding input 2 of n.
+  void quantize_bias(Node& n, const std::vector<float>& bf, float sx, const std::vector<float>& sw, bool per_channel,
                      Int8Report::Layer& layer) {
-    std::vector<float> bf = b.data->to_floats();
-    Tensor bq(DType::s32, b.shape);
+    const std::string name = n.in(2) ? n.in(2)->name : n.name + "_bias";
+    Tensor bq(DType::s32, {static_cast<int64_t>(bf.size())});
     std::vector<float> bscale;
     for (size_t i = 0; i < bf.size(); ++i) {
       float s = sx * sw[per_channel ? i : 0];
@@ -185,12 +202,13 @@ class Quantizer {
       layer.bias_saturated += sat;
       if (per_channel || i == 0) bscale.push_back(s);
     }
-    Value* bq_v = g_.add_constant(b.name + "_q", std::move(bq));
-    Value* bs = per_channel ? g_.add_constant(b.name + "_scale", Tensor::from_floats({static_cast<int64_t>(bscale.size())}, bscale))
-                            : scalar(b.name + "_scale", bscale[0]);
-    Value* bdq = g_.add_value(b.name + "_dq", DType::f32, b.shape);
-    Node* d = g_.insert_node_before(&n, Op::DequantizeLinear, b.name + "_dequantize", {bq_v, bs}, {bdq});
+    Value* bq_v = g_.add_constant(name + "_q", std::move(bq));
+    Value* bs = per_channel ? g_.add_constant(name + "_scale", Tensor::from_floats({static_cast<int64_t>(bscale.size())}, bscale))
+                            : scalar(name + "_scale", bscale[0]);
+    Value* bdq = g_.add_value(name + "_dq", DType::f32, {static_cast<int64_t>(bf.size())});
+    Node* d = g_.insert_node_before(&n, Op::DequantizeLinear, name + "_dequantize", {bq_v, bs}, {bdq});
     if (per_channel) d->attrs.set("axis", int64_t{0});
+    if (n.inputs.size() < 3) n.inputs.resize(3, nullptr);
     n.inputs[2] = bdq;
   }
 
@@ -198,9 +216,9 @@ class Quantizer {
   const Int8Options& opt_;
   Int8Report* report_;
   std::set<const Value*> int8_;
-  std::map<const Value*, std::vector<std::pair<Node*, size_t>>> slots_;
   std::map<const Value*, float> scale_;
-  Value* zero_ = nullptr;
+  std::map<const Value*, DType> type_;
+  std::map<DType, Value*> zero_;
 };
 
 }  // namespace

@@ -1,7 +1,10 @@
 // FP32 -> symmetric INT8 (QDQ form) rewrite; see quantize_int8.cpp.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -14,9 +17,15 @@ struct ActivationRange {
 };
 
 struct Int8Options {
-  std::map<std::string, ActivationRange> ranges;  ///< calibrated min/max per value name
-  bool per_channel = false;                       ///< per-output-channel weight scales
-  bool float_gemm = false;                        ///< keep Gemm (the classifier) in FP32
+  /// The calibrated range to quantize a value (by name) to with `levels` steps on each side of
+  /// zero (127 for s8, 255 for u8); nullopt when it was not calibrated.
+  std::function<std::optional<ActivationRange>(const std::string& name, int levels)> range;
+  /// Values that cannot be negative become u8 (zero point 0, 255 steps) instead of s8.
+  bool unsigned_nonneg = true;
+  bool per_channel = false;            ///< per-output-channel weight scales
+  std::set<std::string> keep_float;    ///< Conv/Gemm nodes (by name) that stay in float
+  /// Mean of each input channel of a value (by name), for bias correction; empty = none.
+  std::function<std::vector<double>(const std::string&)> channel_means;
 };
 
 struct Int8Report {
@@ -24,11 +33,13 @@ struct Int8Report {
     std::string name;
     float scale, lo, hi;
     bool shared;  ///< scale widened to a group (concat / max-pool / copy)
+    DType type;   ///< s8, or u8 for non-negative values
   };
   struct Layer {
     std::string name, op;
     float weight_scale_min, weight_scale_max;
-    int bias_saturated;  ///< biases that did not fit int32
+    int bias_saturated;   ///< biases that did not fit int32
+    bool bias_corrected;  ///< bias shifted by the mean error of the quantized weights
   };
   std::vector<Activation> activations;
   std::vector<Layer> layers;

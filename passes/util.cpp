@@ -28,4 +28,26 @@ void set_conv_params(Graph& g, Node& conv, const std::vector<float>& w, const st
   conv.inputs[2] = nb;
 }
 
+std::vector<size_t> data_inputs(const Node& n) {
+  if (!op_has(n.op, kAllData)) return {0};
+  std::vector<size_t> all(n.inputs.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return all;
+}
+
+std::set<const Value*> nonnegative_values(const Graph& g) {
+  std::set<const Value*> out;
+  for (const auto& n : g.nodes()) {
+    const Value* y = n->out(0);
+    if (!y) continue;
+    bool ok = y->dtype == DType::u8 || n->op == Op::Relu || n->attrs.s("activation") == "relu";
+    if (!ok && op_has(n->op, kKeepsSign)) {
+      ok = true;
+      for (size_t i : data_inputs(*n)) ok &= n->in(i) && out.count(n->in(i)) != 0;
+    }
+    if (ok) out.insert(y);
+  }
+  return out;
+}
+
 }  // namespace qcc

@@ -61,6 +61,7 @@ std::vector<Tensor> Plan::run(const std::vector<Tensor>& inputs) {
                                shape_str(v->shape) + ", got " + dtype_name(inputs[i].dtype()) +
                                shape_str(inputs[i].shape()));
     std::memcpy(bind(v).data, inputs[i].raw(), inputs[i].nbytes());
+    if (observer_) observer_(*v, bind(v));
   }
   ExecContext ctx{&scratch_};
   for (size_t i = 0; i < steps_.size(); ++i) {

@@ -33,7 +33,8 @@ class Plan {
   std::vector<Tensor> run(const std::vector<Tensor>& inputs);
 
   void set_profiling(bool on) { profiling_ = on; }
-  /// Called after every step with each value it produced (calibration observers); empty = off.
+  /// Called with each graph input once copied in, then after every step with each value it
+  /// produced (calibration, per-layer comparison); empty = off.
   using Observer = std::function<void(const Value&, const Bound&)>;
   void set_observer(Observer fn) { observer_ = std::move(fn); }
   const std::vector<StepProfile>& profile() const { return profile_; }

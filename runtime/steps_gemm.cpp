@@ -92,15 +92,16 @@ class WinogradStep : public Step {
 
 bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
 
-// The kernel family for a node's input/output types. Int8 inputs read as u8 when the producer
-// guarantees non-negative values (attr input_nonneg, set by lower_qdq), else as signed.
+// The kernel family for a node's input/output types. An s8 input the producer guarantees
+// non-negative (attr input_nonneg, set by lower_qdq) is read as u7: exact on vpmaddubsw.
 GemmType gemm_type(const Node& n, DType in, DType out) {
-  if (in == DType::f32 && out == DType::f32) return GemmType::f32;
-  if (in == DType::f16 && out == DType::f16) return GemmType::f16;
-  if (in == DType::s8 && (out == DType::s8 || out == DType::f32)) {
-    bool u8 = n.attrs.i("input_nonneg", 0) != 0;
-    if (out == DType::s8) return u8 ? GemmType::q8_s8out : GemmType::q8s_s8out;
-    return u8 ? GemmType::q8_f32out : GemmType::q8s_f32out;
+  using kernels::AType;
+  using kernels::CType;
+  if (in == DType::f32 && out == DType::f32) return kernels::kGemmF32;
+  if (in == DType::f16 && out == DType::f16) return kernels::kGemmF16;
+  if (is_int8(in) && (is_int8(out) || out == DType::f32)) {
+    AType a = in == DType::u8 ? AType::u8 : n.attrs.i("input_nonneg", 0) ? AType::u7 : AType::s8;
+    return {a, out == DType::s8 ? CType::s8 : out == DType::u8 ? CType::u8 : CType::f32};
   }
   fail(n, std::string("no GEMM kernel for ") + dtype_name(in) + " -> " + dtype_name(out));
 }
@@ -127,10 +128,10 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
   auto pw = std::make_unique<PackedWeights>();
   const kernels::Ukernel& uk = kernels::ukernels_best().get(t);
   const Tensor& data = *w.data;
-  if (t == GemmType::f32 || t == GemmType::f16) {
+  if (!t.q8()) {
     std::vector<float> src = data.to_floats();
     for (float& x : src) x *= alpha;
-    if (t == GemmType::f16) {
+    if (t == kernels::kGemmF16) {
       std::vector<uint16_t> h(src.size());
       for (size_t i = 0; i < src.size(); ++i) h[i] = float_to_half(src[i]);
       kernels::pack_b(h.data(), w.n, w.k, w.stride_n, w.stride_k, t, uk, *pw);
@@ -149,7 +150,7 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
   const QuantParams& qw = **w.quant;
   const float sx = quant_of(n, n.in(0)).scale[0];
   const Value* y = n.out(0);
-  const float sy = y->dtype == DType::s8 ? quant_of(n, y).scale[0] : 1.f;
+  const float sy = is_int8(y->dtype) ? quant_of(n, y).scale[0] : 1.f;
   std::vector<int32_t> b32(w.n, 0);
   std::vector<float> mult(w.n);
   for (int64_t i = 0; i < w.n; ++i) {
@@ -165,10 +166,11 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
   return pw;
 }
 
-// Output clamp of the epilogue: the fused activation, and the int8 range for int8 outputs.
+// Output clamp of the epilogue: the fused activation, and the range of an int8 output.
 std::pair<float, float> output_clamp(const Node& n, DType out) {
   bool relu = n.attrs.s("activation") == "relu";
   if (out == DType::s8) return {relu ? 0.f : -128.f, 127.f};
+  if (out == DType::u8) return {0.f, 255.f};
   return {relu ? 0.f : -3.4e38f, 3.4e38f};
 }
 
@@ -190,7 +192,7 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
   GemmType t = gemm_type(n, x.dtype, y.dtype);
-  if ((t == GemmType::f32 || t == GemmType::f16) && kernels::winograd_applies(g)) {
+  if (!t.q8() && kernels::winograd_applies(g)) {
     auto ww = std::make_unique<kernels::WinogradWeights>();
     std::vector<float> wf = w->data->to_floats();
     std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>(g.out_c, 0.f);
@@ -199,7 +201,7 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
     wa.g = g;
     wa.in = x.data;
     wa.out = y.data;
-    wa.half = t == GemmType::f16;
+    wa.half = t == kernels::kGemmF16;
     std::tie(wa.lo, wa.hi) = output_clamp(n, y.dtype);
     return std::make_unique<WinogradStep>(wa, std::move(ww));
   }

@@ -37,6 +37,21 @@ std::pair<float, float> pool_scales(const Node& n) {
   return {xi->quant->scale[0], yo->quant->scale[0]};
 }
 
+// Int8 pooling, s8 or u8: max is exact, average requantizes to the output scale.
+std::function<void(int64_t, int64_t)> q8_window_pool(const Node& n, const kernels::PoolGeom& g, const Bound& x,
+                                                     const Bound& y, bool is_max) {
+  const bool u8 = x.dtype == DType::u8;
+  if (y.dtype != x.dtype) fail(n, "int8 pooling needs the same input and output type");
+  if (is_max) {
+    if (u8) return [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_u8(g, x.as<uint8_t>(), y.as<uint8_t>(), b, e); };
+    return [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), b, e); };
+  }
+  auto [si, so] = pool_scales(n);
+  if (u8)
+    return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_u8(g, x.as<uint8_t>(), y.as<uint8_t>(), si, so, b, e); };
+  return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e); };
+}
+
 std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
   if (!is_nhwc(n)) fail(n, "pooling must be NHWC here (the layout pass did not run)");
   Bound x = bind(n.in(0)), y = bind(n.out(0));
@@ -55,15 +70,7 @@ std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
       };
       break;
     case DType::s8:
-      if (is_max) {
-        body = [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), b, e); };
-      } else {
-        auto [si, so] = pool_scales(n);
-        body = [=](int64_t b, int64_t e) {
-          kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e);
-        };
-      }
-      break;
+    case DType::u8: body = q8_window_pool(n, g, x, y, is_max); break;
     default: fail(n, std::string("no pooling kernel for ") + dtype_name(x.dtype));
   }
   int64_t rows = g.rows();
@@ -73,23 +80,19 @@ std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
 }
 
 // Int8 global average pooling: an average pool whose window is the whole image.
-std::unique_ptr<Step> global_pool_s8(const Node& n, const Bound& x, const Bound& y) {
+std::unique_ptr<Step> global_pool_q8(const Node& n, const Bound& x, const Bound& y) {
   if (!is_nhwc(n)) fail(n, "int8 global pooling must be NHWC");
   kernels::PoolGeom g;
   g.batch = x.shape[0], g.in_h = g.k_h = x.shape[1], g.in_w = g.k_w = x.shape[2], g.c = x.shape[3];
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
-  auto [si, so] = pool_scales(n);
-  return std::make_unique<FnStep>([=] {
-    parallel_for_tasks(g.rows(), [&](int64_t b, int64_t e) {
-      kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e);
-    });
-  });
+  auto body = q8_window_pool(n, g, x, y, false);
+  return std::make_unique<FnStep>([=] { parallel_for_tasks(g.rows(), body); });
 }
 
 std::unique_ptr<Step> global_pool(const Node& n, const Binder& bind) {
   Bound x = bind(n.in(0)), y = bind(n.out(0));
-  if (x.dtype == DType::s8) return global_pool_s8(n, x, y);
+  if (x.dtype == DType::s8 || x.dtype == DType::u8) return global_pool_q8(n, x, y);
   if (x.dtype != DType::f32 && x.dtype != DType::f16)
     fail(n, std::string("no global pooling kernel for ") + dtype_name(x.dtype));
   const bool nhwc = is_nhwc(n);

@@ -9,49 +9,14 @@
 #include "frontend/onnx_export.h"
 #include "frontend/onnx_import.h"
 #include "graph_builder.h"
+#include "small_models.h"
 #include "passes/convert_fp16.h"
 #include "passes/quantize_int8.h"
-#include "runtime/calibrate.h"
 
 namespace qcc {
 namespace {
 
 using test::attrs;
-
-// conv-relu -> maxpool -> two branches concatenated -> avgpool -> GAP -> flatten -> gemm.
-Graph small_inception() {
-  test::GraphBuilder b(3);
-  Value* x = b.input("x", {kDynamicDim, 3, 19, 19});
-  auto relu_conv = [&](Value* in, int64_t oc, int64_t k, int64_t pad, int64_t stride) {
-    Node* c = b.conv(in, oc, k, pad, stride);
-    c->attrs.set("activation", std::string("relu"));
-    return c->out();
-  };
-  Value* c1 = relu_conv(x, 16, 3, 0, 2);
-  Value* p = b.node(Op::MaxPool, {c1},
-                    attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
-                           {"strides", std::vector<int64_t>{2, 2}}}))
-                 ->out();
-  Value* a = relu_conv(p, 16, 1, 0, 1);
-  Value* bb = relu_conv(relu_conv(p, 8, 1, 0, 1), 16, 3, 1, 1);
-  Value* cat = b.node(Op::Concat, {a, bb}, attrs({{"axis", int64_t{1}}}))->out();
-  Value* avg = b.node(Op::AveragePool, {cat},
-                      attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
-                             {"pads", std::vector<int64_t>{1, 1, 1, 1}},
-                             {"count_include_pad", int64_t{1}}}))
-                   ->out();
-  Value* c2 = relu_conv(avg, 24, 1, 0, 1);
-  Value* gap = b.node(Op::GlobalAveragePool, {c2})->out();
-  Value* flat = b.node(Op::Flatten, {gap}, attrs({{"axis", int64_t{1}}}))->out();
-  Node* fc = b.node(Op::Gemm, {flat, b.constant("fc_w", {10, 24}), b.constant("fc_b", {10})},
-                    attrs({{"transB", int64_t{1}}}));
-  b.output(fc->out());
-  return b.take();
-}
-
-Tensor images(int64_t n, uint32_t seed) {
-  return test::random_tensor({n, 3, 19, 19}, seed, -2.f, 2.f);
-}
 
 double sqnr_db(const Tensor& ref, const Tensor& got) {
   double sig = 0, noise = 0;
@@ -89,19 +54,13 @@ std::vector<Tensor> run_qdq_as_float(Graph g, const Tensor& x) {
 }
 
 TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
-  Graph g = small_inception();
-  Int8Options opt;
-  {
-    Session fp32(g.clone(), 2, /*optimize=*/false);
-    for (uint32_t s = 0; s < 4; ++s)
-      for (auto& [name, r] : observe_ranges(fp32, images(8, s))) {
-        auto [it, fresh] = opt.ranges.emplace(name, r);
-        if (!fresh) it->second = {std::min(it->second.lo, r.lo), std::max(it->second.hi, r.hi)};
-      }
-  }
+  Graph g = test::small_inception();
+  CalibrationProfile profile = test::small_profile(g);
   Graph q = g.clone();
-  Int8Report report;
-  ASSERT_TRUE(run_quantize_int8(q, opt, &report));
+  Int8CompileOptions opt;
+  opt.calib = *CalibSpec::parse("minmax");
+  opt.per_channel = false;
+  Int8Report report = quantize_from_profile(q, profile, opt);
   EXPECT_EQ(report.layers.size(), 6u);  // 5 convs + gemm
   // Concat inputs and output, and the max-pool pair, share their scales.
   int shared = 0;
@@ -110,13 +69,16 @@ TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
 
   Graph file = round_trip(q);
   Session int8(file.clone(), 2);
-  int int8_convs = 0;
-  for (const auto& n : int8.graph().nodes())
-    int8_convs += (n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::s8;
-  EXPECT_EQ(int8_convs, 6) << "every conv and the classifier run on int8";
+  int s8_convs = 0, u8_convs = 0;
+  for (const auto& n : int8.graph().nodes()) {
+    s8_convs += (n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::s8;
+    u8_convs += (n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::u8;
+  }
+  EXPECT_EQ(s8_convs, 1) << "the first conv reads the signed image";
+  EXPECT_EQ(u8_convs, 5) << "the other convs and the classifier read u8 (post-ReLU) activations";
   EXPECT_EQ(test::count_ops(int8.graph(), Op::DequantizeLinear), 0);
 
-  Tensor x = images(6, 99);
+  Tensor x = test::small_images(6, 99);
   Tensor ref = Session(g.clone(), 2).run({x})[0];
   Tensor got = int8.run({x})[0];
   EXPECT_GT(sqnr_db(ref, got), 20.0);
@@ -127,7 +89,7 @@ TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
 }
 
 TEST(ConvertFp16Test, HalvesWeightsKeepsBoundaryAndStaysClose) {
-  Graph g = small_inception();
+  Graph g = test::small_inception();
   Graph h = g.clone();
   Fp16Report r;
   ASSERT_TRUE(run_convert_fp16(h, &r));
@@ -144,7 +106,7 @@ TEST(ConvertFp16Test, HalvesWeightsKeepsBoundaryAndStaysClose) {
   EXPECT_EQ(fc->in(1)->producer->op, Op::Cast);
   EXPECT_EQ(fc->in(1)->producer->in(0)->dtype, DType::f16);
   Graph file = round_trip(h);
-  Tensor x = images(5, 7);
+  Tensor x = test::small_images(5, 7);
   Tensor ref = Session(g.clone(), 2).run({x})[0];
   Tensor got = Session(std::move(file), 2).run({x})[0];
   EXPECT_GT(sqnr_db(ref, got), 45.0);
