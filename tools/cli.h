@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "tools/json.h"
+
 namespace qcc::cli {
 
 /// A user error in the command line: printed with the usage line, exit code 2.
@@ -53,36 +55,6 @@ class Args {
 
 std::string usage(const CommandSpec& spec);
 void print_help(std::ostream& os, const CommandSpec& spec);
-
-/// Minimal JSON writer: objects/arrays built by nesting; numbers printed round-trippable.
-class Json {
- public:
-  static Json object();
-  static Json array();
-  static Json null() { return Json(); }
-  Json(double v);
-  Json(int64_t v);
-  Json(int v) : Json(static_cast<int64_t>(v)) {}
-  Json(bool v);
-  Json(const std::string& v);
-  Json(const char* v) : Json(std::string(v)) {}
-  Json& set(const std::string& key, Json v);  ///< object member (insertion order kept)
-  Json& push(Json v);                         ///< array element
-  std::string dump(int indent = 2) const;
-  /// Writes to `path`; throws std::runtime_error on failure.
-  void save(const std::string& path) const;
-
- private:
-  Json() = default;
-  void write(std::ostringstream& os, int indent, int depth) const;
-  enum Kind { kNull, kNum, kInt, kBool, kStr, kObj, kArr } kind_ = kNull;
-  double num_ = 0;
-  int64_t int_ = 0;
-  bool bool_ = false;
-  std::string str_;
-  std::vector<std::pair<std::string, Json>> members_;
-  std::vector<Json> items_;
-};
 
 /// Column-aligned text table.
 class Table {

@@ -1,58 +1,210 @@
-// qcc compile: FP32 ONNX -> FP16 or MinMax-calibrated symmetric INT8 ONNX (standard QDQ).
+// qcc compile: FP32 ONNX -> FP16, or calibrated symmetric INT8 ONNX (standard QDQ).
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <iterator>
+#include <map>
 
+#include "compiler/compare_layers.h"
+#include "compiler/compile.h"
+#include "compiler/mixed_precision.h"
 #include "frontend/onnx_export.h"
-#include "frontend/onnx_import.h"
-#include "passes/convert_fp16.h"
-#include "passes/quantize_int8.h"
-#include "runtime/calibrate.h"
+#include "runtime/batch_loader.h"
 #include "runtime/image_folder.h"
-#include "runtime/session.h"
 #include "tools/commands.h"
+#include "tools/profile_json.h"
 
 namespace qcc {
 
 const cli::CommandSpec& compile_spec() {
-  static const cli::CommandSpec s = {
-      "compile", "MODEL.onnx --precision fp16|int8 -o OUT.onnx",
-      "Compile a model to FP16 (f16 weights and activations, f32 inputs/outputs) or to INT8\n"
-      "(symmetric int8 weights and activations, MinMax calibration on a folder of images,\n"
-      "written as standard QDQ ONNX). The output runs in qcc and in ONNX Runtime.\n"
-      "The seed's exact scheme is --calib-method minmax --weight-scales tensor.",
-      {{"precision", "P", "fp16 or int8 (required)", ""},
-       {"o", "OUT.onnx", "output model (required)", ""},
-       {"calib", "DIR", "int8: calibration images, searched recursively (required for int8)", ""},
-       {"calib-count", "N", "int8: images used, spread evenly over the folder", "1000"},
-       {"calib-batch", "N", "int8: images per calibration batch", "16"},
-       {"calib-method", "M", "int8: minmax (extremes over all images) or minmax-avg (per-batch\n"
-        "                             min/max averaged, ONNX Runtime's MinMax moving_average)", "minmax-avg"},
-       {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
-       {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
-       {"report", "FILE.json", "write per-layer scales, FP16 overflow counts and sizes", ""},
-       threads_option()},
-      1, 1};
+  static const cli::CommandSpec s = [] {
+    cli::CommandSpec c = {
+        "compile", "MODEL.onnx --precision fp16|int8 -o OUT.onnx",
+        "Compile a model to FP16 (f16 weights and activations, f32 inputs/outputs) or to INT8\n"
+        "(symmetric int8 weights and activations, calibrated on a folder of images or from a\n"
+        "`qcc calibrate` profile, written as standard QDQ ONNX). The output runs in qcc and in\n"
+        "ONNX Runtime. The seed's exact scheme is --calib-method minmax --weight-scales tensor\n"
+        "--activations s8.",
+        {{"precision", "P", "fp16 or int8 (required)", ""}, {"o", "OUT.onnx", "output model (required)", ""}},
+        1, 1};
+    for (auto& o : calib_folder_options()) c.options.push_back(o);
+    c.options.insert(c.options.end(), {
+        {"profile", "FILE", "int8: calibrate from this `qcc calibrate` profile (no images needed)", ""},
+        {"calib-method", "M", "int8: how activation ranges are chosen:\n"
+         "      minmax          max |x| seen (the seed's; one outlier stretches the scale)\n"
+         "      minmax-avg      per-batch extremes averaged (ONNX Runtime moving_average)\n"
+         "      percentile[:P]  the P-th percentile of |x| (default 99.99): clips rare outliers\n"
+         "      entropy         min KL divergence (TensorRT): for long-tailed activations\n"
+         "      mse             min expected squared error of clipping + rounding", "minmax-avg"},
+        {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
+        {"activations", "A", "int8: auto (u8 with zero point 0 where values cannot be negative, e.g.\n"
+         "                             after ReLU; s8 elsewhere) or s8 (signed everywhere, the seed's)", "auto"},
+        {"bias-correction", "", "int8: shift each channel's bias by the mean error its quantized weights\n"
+         "                             cause on the calibration data (Nagel et al. 2019)", ""},
+        {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
+        {"max-drop", "X", "int8: keep the most sensitive layers in FP32 until the estimated top-1 drop\n"
+         "                             on held-out calibration images is <= X points (needs --calib)", ""},
+        {"keep-float", "K", "int8: keep the K most sensitive layers in FP32 (needs --calib)", ""},
+        {"sensitivity-count", "N", "int8: held-out images (from --calib, beyond --calib-count) for\n"
+         "                             --max-drop / --keep-float", "250"},
+        {"report", "FILE.json", "write per-layer scales, errors, FP16 overflow counts and sizes", ""},
+        threads_option()});
+    return c;
+  }();
   return s;
 }
 
 namespace {
 
-cli::Json int8_report_json(const Int8Report& r, const CalibrationResult& c) {
-  cli::Json acts = cli::Json::array(), layers = cli::Json::array();
-  for (const auto& a : r.activations)
+Int8CompileOptions int8_options(const cli::Args& a) {
+  Int8CompileOptions o;
+  const std::string method = a.str("calib-method", "minmax-avg"), scales = a.str("weight-scales", "channel");
+  auto spec = CalibSpec::parse(method);
+  if (!spec) throw cli::UsageError("--calib-method must be minmax, minmax-avg, percentile[:P], entropy or mse");
+  if (scales != "channel" && scales != "tensor") throw cli::UsageError("--weight-scales must be channel or tensor");
+  o.calib = *spec;
+  o.per_channel = scales == "channel";
+  const std::string acts = a.str("activations", "auto");
+  if (acts != "auto" && acts != "s8") throw cli::UsageError("--activations must be auto or s8");
+  o.unsigned_nonneg = acts == "auto";
+  o.bias_correction = a.has("bias-correction");
+  o.float_classifier = a.has("float-classifier");
+  return o;
+}
+
+cli::Json int8_report_json(const Int8Report& r, const CalibrationProfile& p, const Int8CompileOptions& o) {
+  cli::Json acts = cli::Json::array(), layers = cli::Json::array(), skipped = cli::Json::array();
+  for (const auto& a : r.activations) {
+    const ValueStats& s = p.values.at(a.name);
     acts.push(cli::Json::object().set("name", a.name).set("scale", a.scale).set("min", a.lo).set("max", a.hi)
-                  .set("shared_scale", a.shared));
+                  .set("observed_min", s.min).set("observed_max", s.max).set("shared_scale", a.shared)
+                  .set("type", dtype_name(a.type)));
+  }
   int64_t saturated = 0;
   for (const auto& l : r.layers) {
     layers.push(cli::Json::object().set("name", l.name).set("op", l.op).set("weight_scale_min", l.weight_scale_min)
-                    .set("weight_scale_max", l.weight_scale_max).set("bias_saturated", l.bias_saturated));
+                    .set("weight_scale_max", l.weight_scale_max).set("bias_saturated", l.bias_saturated)
+                    .set("bias_corrected", l.bias_corrected));
     saturated += l.bias_saturated;
   }
-  cli::Json skipped = cli::Json::array();
-  for (const auto& s : c.skipped) skipped.push(s);
-  return cli::Json::object().set("calibration_images", c.images).set("skipped", skipped)
+  for (const auto& s : p.skipped) skipped.push(s);
+  return cli::Json::object().set("calibration_images", p.images).set("skipped", skipped)
+      .set("calib_method", o.calib.str()).set("weight_scales", o.per_channel ? "channel" : "tensor")
+      .set("activations", o.unsigned_nonneg ? "auto" : "s8")
+      .set("bias_correction", o.bias_correction).set("float_classifier", o.float_classifier)
       .set("activations", acts).set("layers", layers).set("bias_saturated", saturated);
+}
+
+// Per-layer error of the int8 graph against FP32 on a few calibration images: where quantization
+// hurts and what the scales clip.
+void add_error_report(const Graph& fp32, const Graph& int8, const std::vector<std::string>& images, int threads,
+                      cli::Json& j) {
+  std::vector<std::string> skipped;
+  ModelComparison c = compare_models(fp32, int8, image_batches(images, 4, &skipped, [](int64_t) {}), threads);
+  cli::Json layers = cli::Json::array();
+  std::vector<const LayerError*> worst;
+  for (const LayerError& e : c.layers) {
+    layers.push(cli::Json::object().set("name", e.name).set("sqnr_db", e.sqnr_db).set("cosine", e.cosine)
+                    .set("clipped_pct", e.clipped_pct));
+    worst.push_back(&e);
+  }
+  j.set("activation_errors", layers).set("error_images", c.images);
+  std::sort(worst.begin(), worst.end(), [](auto* x, auto* y) { return x->sqnr_db < y->sqnr_db; });
+  std::cout << "int8: lowest activation SQNR vs FP32 (" << c.images << " images):";
+  for (size_t i = 0; i < std::min<size_t>(5, worst.size()); ++i)
+    std::cout << " " << worst[i]->name << " " << cli::fmt(worst[i]->sqnr_db, 1) << " dB;";
+  std::cout << "\n";
+}
+
+// Held-out images for sensitivity: --sensitivity-count images of the --calib folder that
+// calibration did not use (or, when it used them all, some of those, with a warning). Labels
+// come from the class folders when the folder is ImageNet-style with one class per output.
+HeldOut load_held_out(const cli::Args& a, const Graph& g) {
+  const std::string dir = a.str("calib");
+  const std::vector<std::string> all = find_images(dir);
+  const std::vector<std::string> used = spread_sample(all, static_cast<size_t>(a.integer("calib-count", 1000)));
+  std::vector<std::string> rest;
+  std::set_difference(all.begin(), all.end(), used.begin(), used.end(), std::back_inserter(rest));
+  const size_t count = static_cast<size_t>(a.integer("sensitivity-count", 250));
+  if (rest.size() < count)
+    std::cerr << "warning: " << dir << " has " << rest.size() << " images beyond the calibration sample; "
+              << "sensitivity is measured on calibration images, so the drop estimate is optimistic\n";
+  std::vector<std::string> paths = spread_sample(rest.size() >= count ? rest : used, count);
+  std::map<std::string, int> label;
+  try {
+    ImageFolder f = read_image_folder(dir);
+    const Shape& out = g.outputs.at(0)->shape;
+    if (!out.empty() && out.back() == static_cast<int64_t>(f.classes.size()))
+      for (const auto& im : f.images) label[im.path] = im.label;
+  } catch (const std::runtime_error&) {  // not class folders: unlabeled
+  }
+  HeldOut h;
+  cli::Progress progress("held-out", static_cast<int64_t>(paths.size()), "img");
+  for_each_batch(paths, 16, Preprocess{}, 2, [&](Batch& b) {
+    if (!b.indices.empty()) {
+      h.batches.push_back(std::move(b.input));
+      std::vector<int>& l = h.labels.emplace_back();
+      for (size_t i : b.indices) l.push_back(label.count(paths[i]) ? label[paths[i]] : -1);
+    }
+    progress.advance(static_cast<int64_t>(b.indices.size() + b.failed.size()));
+  });
+  return h;
+}
+
+cli::Json mixed_precision_json(const MixedPrecisionResult& m) {
+  cli::Json ranking = cli::Json::array(), trials = cli::Json::array(), kept = cli::Json::array();
+  for (const auto& l : m.ranking)
+    ranking.push(cli::Json::object().set("name", l.node).set("op", l.op).set("output_sqnr_db", l.output_sqnr_db)
+                     .set("flips_pct", l.flips_pct));
+  for (const auto& t : m.trials)
+    trials.push(cli::Json::object().set("kept_float", t.kept).set("estimated_drop", t.drop_pct).set("flips_pct", t.flips_pct));
+  for (size_t i = 0; i < m.keep_float.size(); ++i)
+    kept.push(cli::Json::object().set("name", m.keep_float[i]).set("output_sqnr_db", m.ranking[i].output_sqnr_db)
+                  .set("why", "sensitivity rank " + std::to_string(i + 1) + " of " + std::to_string(m.ranking.size())));
+  return cli::Json::object().set("labeled", m.labeled).set("fp32_top1", m.fp32_top1_pct).set("kept_float", kept)
+      .set("trials", trials).set("sensitivity", ranking);
+}
+
+// --max-drop / --keep-float: adds the chosen layers to o.keep_float and reports the search.
+cli::Json choose_mixed(const Graph& fp32, const CalibrationProfile& p, Int8CompileOptions& o, const cli::Args& a) {
+  if (!a.has("calib")) throw cli::UsageError("--max-drop and --keep-float need --calib DIR (held-out images)");
+  MixedPrecisionOptions m;
+  m.threads = static_cast<int>(a.integer("threads", 0));
+  if (a.has("max-drop")) m.max_drop_pct = a.real("max-drop", 0);
+  if (a.has("keep-float")) m.keep_float = static_cast<int>(a.integer("keep-float", 0));
+  if (a.has("max-drop") == a.has("keep-float")) throw cli::UsageError("give one of --max-drop and --keep-float");
+  if ((a.has("max-drop") && !(m.max_drop_pct >= 0)) || (a.has("keep-float") && m.keep_float < 0))
+    throw cli::UsageError("--max-drop and --keep-float must be >= 0");
+  HeldOut h = load_held_out(a, fp32);
+  if (h.batches.empty()) throw std::runtime_error(a.str("calib") + ": no held-out image could be decoded");
+  MixedPrecisionResult r = choose_float_layers(fp32, p, o, h, m, [](const std::string& line) {
+    std::cerr << "mixed precision: " << line << "\n";
+  });
+  o.keep_float.insert(r.keep_float.begin(), r.keep_float.end());
+  std::cout << "int8: " << r.keep_float.size() << " layers kept in FP32 (estimated drop "
+            << cli::fmt(r.trials.back().drop_pct, 2) << " points on " << h.rows() << " held-out images"
+            << (r.labeled ? "" : ", unlabeled: top-1 flips") << ")";
+  for (const auto& n : r.keep_float) std::cout << " " << n;
+  std::cout << "\n";
+  return mixed_precision_json(r);
+}
+
+cli::Json compile_int8(Graph& g, const cli::Args& a, const std::string& in) {
+  if (!a.has("calib") && !a.has("profile")) throw cli::UsageError("int8 needs --calib DIR or --profile FILE");
+  Int8CompileOptions o = int8_options(a);
+  const int threads = static_cast<int>(a.integer("threads", 0));
+  CalibrationProfile p = a.has("profile") ? profile_from_json(cli::Json::load(a.str("profile")), a.str("profile"))
+                                          : calibrate_folder(g, a, in);
+  Graph fp32 = g.clone();
+  cli::Json mixed = a.has("max-drop") || a.has("keep-float") ? choose_mixed(fp32, p, o, a) : cli::Json::null();
+  Int8Report r = quantize_from_profile(g, p, o);
+  cli::Json j = int8_report_json(r, p, o);
+  if (!mixed.is_null()) j.set("mixed_precision", mixed);
+  if (a.has("calib"))
+    add_error_report(fp32, g, spread_sample(find_images(a.str("calib")), 8), threads, j);
+  std::cout << "int8: " << p.images << " calibration images, " << o.calib.str() << ", " << r.activations.size()
+            << " activations, " << r.layers.size() << " layers quantized\n";
+  return j;
 }
 
 }  // namespace
@@ -61,61 +213,17 @@ int run_compile(const cli::Args& a) {
   const std::string precision = a.str("precision"), out = a.str("o"), in = a.positional()[0];
   if (precision != "fp16" && precision != "int8") throw cli::UsageError("--precision must be fp16 or int8");
   if (out.empty()) throw cli::UsageError("-o OUT.onnx is required");
-  if (precision == "int8" && !a.has("calib")) throw cli::UsageError("int8 needs --calib DIR (calibration images)");
-  const std::string method = a.str("calib-method", "minmax-avg"), scales = a.str("weight-scales", "channel");
-  if (method != "minmax" && method != "minmax-avg") throw cli::UsageError("--calib-method must be minmax or minmax-avg");
-  if (scales != "channel" && scales != "tensor") throw cli::UsageError("--weight-scales must be channel or tensor");
-  const int threads = static_cast<int>(a.integer("threads", 0));
-  Graph g = import_onnx_file(in);
-  PassContext ctx = runtime_pass_context();
-  run_pipeline(g, optimize_pipeline(), ctx);
-
+  Graph g = load_for_compile(in);
   cli::Json report = cli::Json::object();
   report.set("model", in).set("output", out).set("precision", precision);
   if (precision == "fp16") {
-    Fp16Report r;
-    run_convert_fp16(g, &r);
+    Fp16Report r = compile_fp16(g);
     report.set("fp16", cli::Json::object().set("weights_converted", r.weights).set("overflow", r.overflow)
                            .set("underflow", r.underflow).set("casts", r.casts));
     std::cout << "fp16: " << r.weights << " weight tensors, " << r.overflow << " values overflowed, "
               << r.underflow << " underflowed to zero\n";
   } else {
-    const int64_t count = a.integer("calib-count", 1000), batch = a.integer("calib-batch", 16);
-    if (count < 1 || batch < 1) throw cli::UsageError("--calib-count and --calib-batch must be >= 1");
-    std::vector<std::string> images = spread_sample(find_images(a.str("calib")), count);
-    cli::Progress progress("calibrate", static_cast<int64_t>(images.size()), "img");
-    CalibrationResult cal = calibrate(g, images, static_cast<int>(batch), threads,
-                                      [&](int64_t done) { progress.set(done); });
-    progress.finish();
-    for (const auto& s : cal.skipped) std::cerr << "skipped " << s << "\n";
-    if (cal.images == 0) throw std::runtime_error(a.str("calib") + ": no calibration image could be decoded");
-    Int8Options opt;
-    for (auto& [k, v] : method == "minmax" ? cal.ranges : cal.mean_ranges) opt.ranges[k] = v;
-    opt.per_channel = scales == "channel";
-    opt.float_gemm = a.has("float-classifier");
-    Int8Report r;
-    Graph fp32 = g.clone();
-    if (!run_quantize_int8(g, opt, &r)) throw std::runtime_error(in + ": nothing to quantize (no Conv/Gemm)");
-    cli::Json j = int8_report_json(r, cal);
-    j.set("calib_method", method).set("weight_scales", scales).set("float_classifier", opt.float_gemm);
-    // Per-layer error on a few calibration images: where quantization hurts, what it clips.
-    const std::vector<std::string> error_images = spread_sample(images, 8);
-    auto errors = layer_errors(fp32, g, error_images, threads);
-    cli::Json layers = cli::Json::array();
-    std::vector<std::pair<double, std::string>> worst;
-    for (auto& [name, e] : errors) {
-      layers.push(cli::Json::object().set("name", name).set("sqnr_db", e.sqnr_db).set("clipped_pct", e.clipped_pct));
-      worst.push_back({e.sqnr_db, name});
-    }
-    j.set("activation_errors", layers).set("error_images", static_cast<int64_t>(error_images.size()));
-    report.set("int8", j);
-    std::sort(worst.begin(), worst.end());
-    std::cout << "int8: lowest activation SQNR vs FP32 (" << error_images.size() << " images):";
-    for (size_t i = 0; i < std::min<size_t>(5, worst.size()); ++i)
-      std::cout << " " << worst[i].second << " " << cli::fmt(worst[i].first, 1) << " dB;";
-    std::cout << "\n";
-    std::cout << "int8: " << cal.images << " calibration images, " << r.activations.size() << " activations, "
-              << r.layers.size() << " layers quantized\n";
+    report.set("int8", compile_int8(g, a, in));
   }
   save_onnx_file(g, out);
   int64_t before = static_cast<int64_t>(std::filesystem::file_size(in));

@@ -1,6 +1,7 @@
 // qcc subcommands: each has a spec (for parsing and --help) and a body returning the exit code.
 #pragma once
 
+#include "compiler/calibrate.h"
 #include "tools/cli.h"
 
 namespace qcc {
@@ -19,6 +20,8 @@ int run_compare(const cli::Args& a);
 const cli::CommandSpec& bench_spec();
 int run_bench(const cli::Args& a);
 
+const cli::CommandSpec& calibrate_spec();
+int run_calibrate(const cli::Args& a);
 const cli::CommandSpec& compile_spec();
 int run_compile(const cli::Args& a);
 const cli::CommandSpec& eval_spec();
@@ -26,5 +29,11 @@ int run_eval(const cli::Args& a);
 
 /// --threads N (0 = all cores), shared by the commands that execute models.
 cli::OptionSpec threads_option();
+
+/// --calib DIR, --calib-count N, --calib-batch N (calibrate and compile).
+std::vector<cli::OptionSpec> calib_folder_options();
+/// Calibrates the optimized graph `g` on the images those options select, with progress;
+/// `model` is recorded in the profile. Throws when no image decodes.
+CalibrationProfile calibrate_folder(const Graph& g, const cli::Args& a, const std::string& model);
 
 }  // namespace qcc

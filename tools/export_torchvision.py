@@ -7,12 +7,13 @@ Weights come from a seeded random init (default), a torchvision state dict
 (--weights FILE), torchvision's IMAGENET1K_V1 download (--pretrained, needs
 internet or a copy in torch's hub cache), or --offline PHOTOS_DIR.
 
-A plain random init is numerically useless (its BatchNorm running statistics
-are the defaults, so activations explode). --offline turns it into a small
-but genuine classifier without downloads: each photo of PHOTOS_DIR is one
-class; random crops of the photos (see offline_data.py) re-estimate the
-BatchNorm statistics of the seeded random init and fit the final fc layer
-(logistic regression on the 2048 pooled features). Held-out validation and
+--offline makes a small but genuine classifier without downloads: each photo
+of PHOTOS_DIR is one class; random crops of the photos (see offline_data.py)
+fit the final fc layer (logistic regression on the 2048 pooled features).
+The backbone is either a trained Keras InceptionV3 (--keras-dump DIR, see
+keras_port.py; its BatchNorm statistics are kept) or a seeded random init
+whose BatchNorm statistics are re-estimated on the crops (a plain random init
+is numerically useless: its activations explode). Held-out validation and
 calibration crops are written to --data-out DIR (ImageNet-style folders),
 with labels.txt, README.txt, LICENSES.md and offline_summary.json.
 
@@ -21,7 +22,7 @@ Examples:
   tools/export_torchvision.py --out /tmp/iv3_bn.onnx --opset 17 --keep-batchnorm
   tools/export_torchvision.py --out /tmp/iv3.onnx --weights inception_v3.pth
   tools/export_torchvision.py --offline /tmp/photos --data-out /tmp/offline \
-      --out /tmp/offline/iv3_offline.onnx
+      --keras-dump /tmp/nsfwjs/dump --out /tmp/offline/iv3_trained.onnx
 """
 import argparse
 import json
@@ -115,14 +116,27 @@ def add_offline_args(p):
                    help="crop area as a fraction of the photo (default 0.03 0.15); "
                         "smaller crops make the task harder")
     g.add_argument("--l2", type=float, default=1e-3,
-                   help="L2 penalty of the fc fit, on standardized features (default 1e-3)")
+                   help="L2 penalty of the fc fit, on the scaled features (default 1e-3)")
+    g.add_argument("--keras-dump", metavar="DIR",
+                   help="take the backbone from a trained Keras InceptionV3 (tools/tfjs_dump.js "
+                        "output of the nsfwjs package) instead of the seeded init; BatchNorm "
+                        "statistics are kept, only fc is fitted")
+    g.add_argument("--fc-scaling", choices=("global", "per-feature"), default="global",
+                   help="how features are scaled for the fc fit: one global factor (default) "
+                        "or per feature (gives near-constant features huge weights)")
+    g.add_argument("--out-per-feature", metavar="FILE",
+                   help="also export the same backbone with fc fitted on per-feature "
+                        "standardised features (the 'one layer ruins INT8' model)")
 
 
 def check_offline_args(p, args):
     if not args.offline:
-        if args.data_out:
-            p.error("--data-out needs --offline")
+        for name in ("data_out", "keras_dump", "out_per_feature"):
+            if getattr(args, name):
+                p.error(f"--{name.replace('_', '-')} needs --offline")
         return
+    if args.keras_dump and not os.path.isdir(args.keras_dump):
+        p.error(f"--keras-dump: not a directory: {args.keras_dump}")
     if not os.path.isdir(args.offline):
         p.error(f"--offline: not a directory: {args.offline}")
     if not args.data_out:
@@ -198,17 +212,24 @@ def matmul_nt(a, b):
     return a @ b.T
 
 
-def fit_linear(x, y, num_classes, l2, max_iter=FIT_ITERS):
+def fit_linear(x, y, num_classes, l2, scaling, max_iter=FIT_ITERS):
     """Multinomial logistic regression; returns (weight [P, D], bias [P]).
 
-    Minimises mean cross-entropy + l2/2 * |W|^2 on standardized features with
-    full-batch L-BFGS (gradient written out, so both big products go through
-    matmul_nt), then folds the standardization back so that
-    logits = x @ weight.T + bias on the raw features.
+    Minimises mean cross-entropy + l2/2 * |W|^2 on centred, scaled features with full-batch
+    L-BFGS (gradient written out, so both big products go through matmul_nt), then folds the
+    centring and scaling back so that logits = x @ weight.T + bias on the raw features.
+    scaling "global" divides every feature by one factor (the features' overall RMS);
+    "per-feature" standardises each feature on its own, which hands near-constant features
+    enormous raw weights (|w| ~ 1e4 on a trained backbone): a classifier 8-bit weights cannot
+    represent, kept as the "one layer ruins INT8" test model.
     """
     import torch
     x64 = x.double()
-    mu, sd = x64.mean(0), x64.std(0).clamp_min(1e-6)
+    mu = x64.mean(0)
+    if scaling == "per-feature":
+        sd = x64.std(0).clamp_min(1e-6)
+    else:
+        sd = ((x64 - mu) ** 2).mean().sqrt().clamp_min(1e-6).expand(x64.shape[1])
     z = ((x64 - mu) / sd).float()
     zt = z.T.contiguous()
     onehot = torch.nn.functional.one_hot(y, num_classes).float()
@@ -244,53 +265,87 @@ def stats_line(name, t):
     return f"{name}: mean {t.mean():.3g}, std {t.std():.3g}, max |x| {t.abs().max():.3g}"
 
 
-def train_offline(model, data, args, log):
-    """Re-estimate BatchNorm and fit fc on the train crops; return a report dict."""
+def fit_classifier(model, data, args, log, scaling):
+    """Features of the train/val crops, then the fc fit; returns (features, report dict)."""
     import torch
     tf = offline_data.eval_transform()
-    model.eval().to(memory_format=torch.channels_last)  # ~1.6x faster convs on CPU
-    _, logits = forward_fc_inputs(model, [p for p, _ in data.val[:8]], tf)
-    log("  " + stats_line("random init logits (8 val crops)", logits))
-
     t = time.time()
-    bn_src = [jpeg for i, (jpeg, _) in enumerate(data.train)
-              if i % args.train_per_class < args.bn_per_class]
-    reestimate_batchnorm(model, bn_src, tf, args.seed)
-    t_bn = time.time() - t
-    log(f"  BatchNorm statistics from {len(bn_src)} train crops: {t_bn:.0f} s")
-
-    t = time.time()
-    y_train = torch.tensor([k for _, k in data.train])
-    y_val = torch.tensor([k for _, k in data.val])
     x_train, logits = forward_fc_inputs(model, [j for j, _ in data.train], tf)
     x_val, _ = forward_fc_inputs(model, [p for p, _ in data.val], tf)
     t_feat = time.time() - t
     log(f"  features of {len(x_train)} train + {len(x_val)} val crops: {t_feat:.0f} s")
     log("  " + stats_line("features", x_train))
-    log("  " + stats_line("logits before fc fit (train)", logits))
+    feats = dict(x_train=x_train, x_val=x_val, y_train=torch.tensor([k for _, k in data.train]),
+                 y_val=torch.tensor([k for _, k in data.val]))
+    report = set_fc(model, feats, len(data.classes), args.l2, scaling, log)
+    report["seconds_features"] = round(t_feat, 1)
+    return feats, report
 
+
+def set_fc(model, feats, num_classes, l2, scaling, log):
+    """Fits fc on the train features with `scaling` and writes it into `model`."""
     t = time.time()
-    weight, bias = fit_linear(x_train, y_train, len(data.classes), args.l2)
+    weight, bias = fit_linear(feats["x_train"], feats["y_train"], num_classes, l2, scaling)
+    import torch
     with torch.no_grad():
         model.fc.weight.copy_(weight)
         model.fc.bias.copy_(bias)
-        train_logits, val_logits = model.fc(x_train), model.fc(x_val)
-    t_fit = time.time() - t
-    log("  " + stats_line("logits after fc fit (val)", val_logits))
-    model.to(memory_format=torch.contiguous_format)  # export in the default layout
+        train_logits, val_logits = model.fc(feats["x_train"]), model.fc(feats["x_val"])
+    log(f"  fc fit ({scaling} feature scaling): {time.time() - t:.0f} s, max |w| "
+        f"{weight.abs().max():.3g}; " + stats_line("val logits", val_logits))
     return {
-        "train_top1": topk_accuracy(train_logits, y_train, 1),
-        "val_top1": topk_accuracy(val_logits, y_val, 1),
-        "val_top5": topk_accuracy(val_logits, y_val, 5),
-        "seconds_bn": round(t_bn, 1), "seconds_features": round(t_feat, 1),
-        "seconds_fit": round(t_fit, 1),
+        "fc_scaling": scaling, "fc_max_abs_weight": round(weight.abs().max().item(), 4),
+        "train_top1": topk_accuracy(train_logits, feats["y_train"], 1),
+        "val_top1": topk_accuracy(val_logits, feats["y_val"], 1),
+        "val_top5": topk_accuracy(val_logits, feats["y_val"], 5),
+        "seconds_fit": round(time.time() - t, 1),
     }
 
 
-def build_offline_model(args):
-    """Crops -> seeded random init -> BatchNorm + fc fitted.
+def seeded_backbone(model, data, args, log):
+    """The chaotic proxy: a seeded random init with BatchNorm statistics re-estimated."""
+    tf = offline_data.eval_transform()
+    _, logits = forward_fc_inputs(model, [p for p, _ in data.val[:8]], tf)
+    log("  " + stats_line("random init logits (8 val crops)", logits))
+    t = time.time()
+    bn_src = [jpeg for i, (jpeg, _) in enumerate(data.train)
+              if i % args.train_per_class < args.bn_per_class]
+    reestimate_batchnorm(model, bn_src, tf, args.seed)
+    log(f"  BatchNorm statistics from {len(bn_src)} train crops: {time.time() - t:.0f} s")
+    return {"backbone": f"seeded random init (seed {args.seed}), BatchNorm re-estimated",
+            "bn_images": len(bn_src)}
 
-    Returns (model, source description, summary dict for offline_summary.json).
+
+def trained_backbone(model, args, photos, log):
+    """The trained default: the Keras InceptionV3 backbone of --keras-dump, checked by its own
+    5-class head on the whole photos (the port is right when >= PORT_MIN_NEUTRAL of these
+    ordinary photos come out 'neutral')."""
+    import keras_port
+    try:
+        layers, weights = keras_port.load_dump(args.keras_dump)
+        units = keras_port.port_backbone(model, layers, weights)
+        head = keras_port.keras_head(layers, weights)
+    except (keras_port.PortError, KeyError, OSError, ValueError) as e:
+        die(f"--keras-dump {args.keras_dump}: {e}")
+    feats, _ = forward_fc_inputs(model, photos, offline_data.eval_transform())
+    labels = keras_port.head_probs(feats.numpy(), head).argmax(axis=1)
+    neutral = float((labels == keras_port.NEUTRAL).mean())
+    log(f"  ported {units} conv+BN units; the package's head calls {neutral:.1%} of the "
+        f"{len(photos)} photos 'neutral'")
+    if neutral < PORT_MIN_NEUTRAL:
+        die(f"port sanity check failed: only {neutral:.1%} of the photos are 'neutral' "
+            f"(need >= {PORT_MIN_NEUTRAL:.0%}); the weights went into the wrong places")
+    return {"backbone": f"Keras InceptionV3 from {os.path.abspath(args.keras_dump)}",
+            "port_units": units, "port_neutral_fraction": neutral}
+
+
+PORT_MIN_NEUTRAL = 0.9
+
+
+def build_offline_model(args):
+    """Crops -> backbone (trained port, or seeded init with BatchNorm re-estimated) -> fc fit.
+
+    Returns (model, source description, summary dict for offline_summary.json, features).
     """
     import torch
     from torchvision.models import inception_v3
@@ -308,25 +363,33 @@ def build_offline_model(args):
     log(f"  {len(data.classes)} classes, {len(data.train)} train / {len(data.val)} val / "
         f"{len(data.calib)} calib crops: {t_crops:.0f} s")
     torch.manual_seed(args.seed)
-    model = inception_v3(weights=None, aux_logits=True, init_weights=True,
-                         transform_input=args.transform_input,
+    trained = bool(args.keras_dump)
+    model = inception_v3(weights=None, aux_logits=not trained, init_weights=not trained,
+                         transform_input=trained or args.transform_input,
                          num_classes=len(data.classes))
-    report = train_offline(model, data, args, log)
-    log(f"  fc fit: {report['seconds_fit']:.0f} s; train top-1 {report['train_top1']:.1%}, "
-        f"val top-1 {report['val_top1']:.1%}, val top-5 {report['val_top5']:.1%}")
+    model.eval().to(memory_format=torch.channels_last)  # ~1.6x faster convs on CPU
+    if trained:
+        backbone = trained_backbone(model, args, offline_data.list_photos(args.offline), log)
+    else:
+        backbone = seeded_backbone(model, data, args, log)
+    feats, report = fit_classifier(model, data, args, log, args.fc_scaling)
+    model.to(memory_format=torch.contiguous_format)  # export in the default layout
+    log(f"  train top-1 {report['train_top1']:.1%}, val top-1 {report['val_top1']:.1%}, "
+        f"val top-5 {report['val_top5']:.1%}")
     summary = dict(
         seed=args.seed, photos_dir=os.path.abspath(args.offline),
         photos=len(data.classes), classes=len(data.classes),
         train=len(data.train), val=len(data.val), calib=len(data.calib),
-        bn_images=args.bn_per_class * len(data.classes),
         crop_area=list(args.crop_area), l2=args.l2, seconds_crops=round(t_crops, 1),
-        **report)
+        **backbone, **report)
     offline_data.write_readme(
         args.data_out, args.offline, data, args.seed, tuple(args.crop_area),
+        backbone=backbone["backbone"],
         extra=f" PyTorch accuracy of the exported model: train top-1 "
               f"{report['train_top1']:.1%}, val top-1 {report['val_top1']:.1%}, "
               f"val top-5 {report['val_top5']:.1%}.")
-    return model, f"offline fit to {len(data.classes)} photos, seed {args.seed}", summary
+    source = f"offline fit to {len(data.classes)} photos, {backbone['backbone']}"
+    return model, source, summary, dict(feats, classes=len(data.classes))
 
 
 def write_offline_summary(args, summary, seconds):
@@ -345,7 +408,7 @@ def build_model(args):
     import torch
     from torchvision.models import inception_v3
 
-    summary = None
+    summary = features = None
     if args.pretrained:
         from torchvision.models import Inception_V3_Weights
         try:
@@ -358,7 +421,8 @@ def build_model(args):
     elif args.weights:
         sd = load_state_dict(args.weights)
         num_classes = sd["fc.weight"].shape[0]
-        model = inception_v3(weights=None, aux_logits=True, init_weights=False,
+        aux = any(k.startswith("AuxLogits.") for k in sd)  # the trained port has no aux head
+        model = inception_v3(weights=None, aux_logits=aux, init_weights=False,
                              transform_input=True, num_classes=num_classes)
         try:
             model.load_state_dict(sd)
@@ -367,7 +431,7 @@ def build_model(args):
             die(f"{args.weights} does not match Inception V3: {' '.join(first[:3])}")
         source = f"weights {args.weights}"
     elif args.offline:
-        model, source, summary = build_offline_model(args)
+        model, source, summary, features = build_offline_model(args)
     else:
         torch.manual_seed(args.seed)
         model = inception_v3(weights=None, aux_logits=True, init_weights=True,
@@ -376,7 +440,7 @@ def build_model(args):
     if args.transform_input:
         model.transform_input = True
     model.eval()
-    return model, source, summary
+    return model, source, summary, features
 
 
 def export(model, args, path):
@@ -423,25 +487,36 @@ def check(args, path):
     return len(m.graph.node), len(bns)
 
 
-def main(argv=None):
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    t0 = time.time()
-    model, source, summary = build_model(args)
-    tmp = args.out + ".tmp"
+def export_checked(model, args, path, source, t0):
+    """Exports to `path` through a temporary file (an existing file survives a failure)."""
+    tmp = path + ".tmp"
     try:
         export(model, args, tmp)
         nodes, bns = check(args, tmp)
-        os.replace(tmp, args.out)
+        os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+    size_mb = os.path.getsize(path) / 1e6
+    bn = f"{bns} BatchNormalization kept" if args.keep_batchnorm else "BatchNorm folded"
+    print(f"{path}: opset {args.opset}, {size_mb:.1f} MB, {nodes} nodes, {bn}, "
+          f"transform_input={model.transform_input}, {source}, {time.time() - t0:.1f} s")
+
+
+def main(argv=None):
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    t0 = time.time()
+    model, source, summary, features = build_model(args)
+    export_checked(model, args, args.out, source, t0)
     if args.save_weights:
         import torch
         torch.save(model.state_dict(), args.save_weights)
-    size_mb = os.path.getsize(args.out) / 1e6
-    bn = f"{bns} BatchNormalization kept" if args.keep_batchnorm else "BatchNorm folded"
-    print(f"{args.out}: opset {args.opset}, {size_mb:.1f} MB, {nodes} nodes, {bn}, "
-          f"transform_input={model.transform_input}, {source}, {time.time() - t0:.1f} s")
+    if args.out_per_feature:  # same backbone, the classifier fitted on standardised features
+        log = lambda msg: print(msg, flush=True)
+        summary["per_feature"] = dict(
+            set_fc(model, features, features["classes"], args.l2, "per-feature", log),
+            onnx=args.out_per_feature)
+        export_checked(model, args, args.out_per_feature, source + ", per-feature fc", t0)
     if args.offline:
         write_offline_summary(args, summary, time.time() - t0)
 

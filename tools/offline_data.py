@@ -9,7 +9,7 @@ encoded (quality 90). Three splits, each drawn from its own random stream
 (seeded by seed, class and split), so changing one split's count leaves the
 other splits' crops unchanged:
 
-  train  kept in memory as JPEG bytes (BatchNorm statistics, fc fit)
+  train  kept in memory as JPEG bytes (fc fit; BatchNorm statistics of the seeded model)
   val    DIR/val/<class_dir>/<name>.jpg    held out, for accuracy
   calib  DIR/calib/<class_dir>/<name>.jpg  held out, for INT8 calibration
 
@@ -206,7 +206,7 @@ def _write_crop(out_dir, split, class_dir, index, jpeg):
     return path
 
 
-def write_readme(out_dir, photos_dir, data, seed, area_range, extra=""):
+def write_readme(out_dir, photos_dir, data, seed, area_range, backbone, extra=""):
     """README.txt (how the data was made) and a copy of the photos' LICENSES.md."""
     text = (
         f"Offline Inception V3 task made by tools/export_torchvision.py --offline "
@@ -216,8 +216,8 @@ def write_readme(out_dir, photos_dir, data, seed, area_range, extra=""):
         f"{area_range[1]:g} of the photo, aspect 3/4-4/3, random horizontal flip, "
         f"shorter side downsized to <= {SHORT_SIDE} px, JPEG quality {JPEG_QUALITY}) "
         f"form three disjoint sets: {len(data.train)} train crops (in memory only; "
-        f"used to re-estimate BatchNorm statistics of a seeded random init and to "
-        f"fit the final fc layer), {len(data.val)} validation crops in val/ and "
+        f"used to fit the final fc layer on the features of the backbone: {backbone}), "
+        f"{len(data.val)} validation crops in val/ and "
         f"{len(data.calib)} calibration crops in calib/ (neither used for fitting). "
         f"Folders are c<k>_<photo stem>; class index = position of the folder name "
         f"in sorted order. Preprocessing: torchvision Inception V3 eval transforms "

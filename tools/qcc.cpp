@@ -17,6 +17,7 @@ const struct {
     {"run", {qcc::run_spec, qcc::run_run}},
     {"compare", {qcc::compare_spec, qcc::run_compare}},
     {"bench", {qcc::bench_spec, qcc::run_bench}},
+    {"calibrate", {qcc::calibrate_spec, qcc::run_calibrate}},
     {"compile", {qcc::compile_spec, qcc::run_compile}},
     {"eval", {qcc::eval_spec, qcc::run_eval}},
 };

@@ -1,0 +1,50 @@
+#include "compiler/compile.h"
+
+#include <stdexcept>
+
+#include "frontend/onnx_import.h"
+#include "ir/stats.h"
+#include "runtime/session.h"
+
+namespace qcc {
+
+Graph load_for_compile(const std::string& path) {
+  Graph g = import_onnx_file(path);
+  run_pipeline(g, optimize_pipeline(), runtime_pass_context());
+  return g;
+}
+
+Fp16Report compile_fp16(Graph& g) {
+  Fp16Report r;
+  run_convert_fp16(g, &r);
+  return r;
+}
+
+Int8Report quantize_from_profile(Graph& g, const CalibrationProfile& profile, const Int8CompileOptions& options) {
+  if (profile.fingerprint != graph_fingerprint(g))
+    throw std::runtime_error("the calibration profile was made for another model (or another version of it)" +
+                             (profile.model.empty() ? std::string() : ": " + profile.model));
+  Int8Options opt;
+  opt.per_channel = options.per_channel;
+  opt.unsigned_nonneg = options.unsigned_nonneg;
+  opt.keep_float = options.keep_float;
+  if (options.float_classifier)
+    for (const auto& n : g.nodes())
+      if (n->op == Op::Gemm) opt.keep_float.insert(n->name);
+  opt.range = [&](const std::string& name, int levels) -> std::optional<ActivationRange> {
+    auto it = profile.values.find(name);
+    if (it == profile.values.end()) return std::nullopt;
+    const float t = clip_threshold(it->second, options.calib, levels);
+    return ActivationRange{it->second.min < 0 ? -t : 0.f, t};
+  };
+  if (options.bias_correction)
+    opt.channel_means = [&](const std::string& name) {
+      auto it = profile.values.find(name);
+      return it == profile.values.end() ? std::vector<double>{} : it->second.channel_means();
+    };
+  Int8Report report;
+  if (!run_quantize_int8(g, opt, &report)) throw std::runtime_error("nothing to quantize (no Conv/Gemm with calibrated inputs)");
+  return report;
+}
+
+}  // namespace qcc
