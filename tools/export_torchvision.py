@@ -318,8 +318,8 @@ def seeded_backbone(model, data, args, log):
 
 def trained_backbone(model, args, photos, log):
     """The trained default: the Keras InceptionV3 backbone of --keras-dump, checked by its own
-    5-class head on the whole photos (the port is right when >= PORT_MIN_NEUTRAL of these
-    ordinary photos come out 'neutral')."""
+    5-class head on the whole photos (the port is right when >= keras_port.MIN_NEUTRAL of these
+    ordinary photos come out 'neutral'; tests/e2e/port_sanity.py checks it can fail)."""
     import keras_port
     try:
         layers, weights = keras_port.load_dump(args.keras_dump)
@@ -332,14 +332,11 @@ def trained_backbone(model, args, photos, log):
     neutral = float((labels == keras_port.NEUTRAL).mean())
     log(f"  ported {units} conv+BN units; the package's head calls {neutral:.1%} of the "
         f"{len(photos)} photos 'neutral'")
-    if neutral < PORT_MIN_NEUTRAL:
+    if neutral < keras_port.MIN_NEUTRAL:
         die(f"port sanity check failed: only {neutral:.1%} of the photos are 'neutral' "
-            f"(need >= {PORT_MIN_NEUTRAL:.0%}); the weights went into the wrong places")
+            f"(need >= {keras_port.MIN_NEUTRAL:.0%}); the weights went into the wrong places")
     return {"backbone": f"Keras InceptionV3 from {os.path.abspath(args.keras_dump)}",
             "port_units": units, "port_neutral_fraction": neutral}
-
-
-PORT_MIN_NEUTRAL = 0.9
 
 
 def build_offline_model(args):

@@ -24,6 +24,7 @@ import numpy as np
 
 NSFW_CLASSES = ("drawing", "hentai", "neutral", "porn", "sexy")
 NEUTRAL = NSFW_CLASSES.index("neutral")
+MIN_NEUTRAL = 0.9  # the port is right when its head calls at least this share of photos neutral
 BN_EPS = 1e-3
 
 

@@ -13,13 +13,13 @@
 #     so the integer kernels compute exactly what the QDQ graph means.
 source "$(dirname "$0")/common.sh"
 FP16="$WORK/iv3_fp16.onnx" INT8="$WORK/iv3_int8.onnx" STEM="$WORK/iv3_int8_stem.onnx"
-"$QCC" compile "$OFF/iv3_offline.onnx" --precision fp16 -o "$FP16" >/dev/null
-"$QCC" compile "$OFF/iv3_offline.onnx" --precision int8 --calib "$OFF/calib" --calib-count 64 -o "$INT8" >/dev/null
+"$QCC" compile "$MODEL" --precision fp16 -o "$FP16" >/dev/null
+"$QCC" compile "$MODEL" --precision int8 --calib "$OFF/calib" --calib-count 64 -o "$INT8" >/dev/null
 # Cut the INT8 graph after its second convolution; print that activation's quantization step.
 STEP=$($PY - "$INT8" "$STEM" <<'PYEOF'
 import sys, onnx, onnx.numpy_helper, onnx.utils
 m = onnx.load(sys.argv[1])
-cut = "/Conv2d_2a_3x3/conv/Conv_output_0"
+cut = "/Conv2d_2a_3x3/Relu_output_0"
 dq = next((n for n in m.graph.node if n.op_type == "DequantizeLinear" and n.output[0] == cut + "_dq"), None)
 assert dq is not None, f"{sys.argv[1]} has no DequantizeLinear for {cut}"
 scale = next(t for t in m.graph.initializer if t.name == dq.input[1])
