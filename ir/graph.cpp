@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "ir/printable.h"
+
 namespace qcc {
 
 int64_t Attrs::i(const std::string& k, int64_t def) const {
@@ -44,7 +46,7 @@ std::vector<float> Attrs::floats(const std::string& k, std::vector<float> def) c
   throw std::runtime_error("attribute '" + k + "' is not a list of floats");
 }
 
-std::string Node::label() const { return std::string(op_name(op)) + " '" + name + "'"; }
+std::string Node::label() const { return std::string(op_name(op)) + " '" + printable(name) + "'"; }
 
 std::string Graph::unique_name(const std::string& base) {
   std::string n = base.empty() ? "v" : base;

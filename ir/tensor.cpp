@@ -6,9 +6,9 @@
 namespace qcc {
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
-  int64_t n = shape_numel(shape_);
-  if (n < 0) throw std::invalid_argument("tensor shape must be static: " + shape_str(shape_));
-  bytes_.assign(static_cast<size_t>(n) * dtype_size(dtype_), 0);
+  auto bytes = shape_bytes(shape_, dtype_);
+  if (!bytes) throw std::invalid_argument("tensor shape must be static and addressable: " + shape_str(shape_));
+  bytes_.assign(*bytes, 0);
 }
 
 Tensor Tensor::reshaped(Shape shape) const {
