@@ -1,5 +1,6 @@
 // Pooling steps: 2-D max/average pooling on NHWC (rows split across threads) and global average.
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include "ir/shape_inference.h"
@@ -58,7 +59,8 @@ std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
       if (is_max) {
         body = [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), b, e); };
       } else {
-        auto [si, so] = pool_scales(n);
+        float si, so;  // (clang 14 cannot capture structured bindings)
+        std::tie(si, so) = pool_scales(n);
         body = [=](int64_t b, int64_t e) {
           kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e);
         };
@@ -79,7 +81,8 @@ std::unique_ptr<Step> global_pool_s8(const Node& n, const Bound& x, const Bound&
   g.batch = x.shape[0], g.in_h = g.k_h = x.shape[1], g.in_w = g.k_w = x.shape[2], g.c = x.shape[3];
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
-  auto [si, so] = pool_scales(n);
+  float si, so;  // (clang 14 cannot capture structured bindings)
+  std::tie(si, so) = pool_scales(n);
   return std::make_unique<FnStep>([=] {
     parallel_for_tasks(g.rows(), [&](int64_t b, int64_t e) {
       kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e);
