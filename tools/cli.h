@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
@@ -22,6 +23,10 @@ struct OptionSpec {
   std::string value;   ///< metavariable ("N", "FILE"); empty for a boolean flag
   std::string help;
   std::string def;     ///< default shown in --help
+  /// Checked when parsing: the bounds of an integer option ...
+  std::optional<std::pair<int64_t, int64_t>> range = std::nullopt;
+  /// ... and whether it names a file the command writes (which may not be one of its inputs).
+  bool output_file = false;
 };
 
 struct CommandSpec {
@@ -35,7 +40,9 @@ struct CommandSpec {
 
 class Args {
  public:
-  /// Parses argv after the subcommand. Throws UsageError; sets help() for -h/--help.
+  /// Parses argv after the subcommand. Throws UsageError (also for a value given to a boolean flag,
+  /// an integer outside its range, an output file that is one of the inputs); sets help() for
+  /// -h/--help.
   Args(const CommandSpec& spec, int argc, char** argv);
   bool help() const { return help_; }
   const std::vector<std::string>& positional() const { return positional_; }
@@ -45,6 +52,8 @@ class Args {
   double real(const std::string& name, double def) const;
 
  private:
+  void check_option(const OptionSpec& o) const;
+
   const CommandSpec& spec_;
   std::vector<std::string> positional_;
   std::map<std::string, std::string> values_;
@@ -69,7 +78,7 @@ class Json {
   Json& set(const std::string& key, Json v);  ///< object member (insertion order kept)
   Json& push(Json v);                         ///< array element
   std::string dump(int indent = 2) const;
-  /// Writes to `path`; throws std::runtime_error on failure.
+  /// Writes to `path` atomically (see write_file); throws std::runtime_error on failure.
   void save(const std::string& path) const;
 
  private:

@@ -22,7 +22,7 @@ const cli::CommandSpec& compile_spec() {
       "written as standard QDQ ONNX). The output runs in qcc and in ONNX Runtime.\n"
       "The seed's exact scheme is --calib-method minmax --weight-scales tensor.",
       {{"precision", "P", "fp16 or int8 (required)", ""},
-       {"o", "OUT.onnx", "output model (required)", ""},
+       {"o", "OUT.onnx", "output model (required)", "", {}, true},
        {"calib", "DIR", "int8: calibration images, searched recursively (required for int8)", ""},
        {"calib-count", "N", "int8: images used, spread evenly over the folder", "1000"},
        {"calib-batch", "N", "int8: images per calibration batch", "16"},
@@ -30,8 +30,9 @@ const cli::CommandSpec& compile_spec() {
         "                             min/max averaged, ONNX Runtime's MinMax moving_average)", "minmax-avg"},
        {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
        {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
-       {"report", "FILE.json", "write per-layer scales, FP16 overflow counts and sizes", ""},
-       threads_option()},
+       {"report", "FILE.json", "write per-layer scales, FP16 overflow counts and sizes", "", {}, true},
+       threads_option(),
+       max_model_bytes_option()},
       1, 1};
   return s;
 }
@@ -66,7 +67,7 @@ int run_compile(const cli::Args& a) {
   if (method != "minmax" && method != "minmax-avg") throw cli::UsageError("--calib-method must be minmax or minmax-avg");
   if (scales != "channel" && scales != "tensor") throw cli::UsageError("--weight-scales must be channel or tensor");
   const int threads = static_cast<int>(a.integer("threads", 0));
-  Graph g = import_onnx_file(in);
+  Graph g = import_onnx_file(in, import_options(a));
   PassContext ctx = runtime_pass_context();
   run_pipeline(g, optimize_pipeline(), ctx);
 
