@@ -8,7 +8,8 @@
 // for their op to run in int8 without requantizing -- concat inputs and output, max-pool and copy
 // input and output -- are unified (union-find) and take the widest range, so concat is free.
 // Weights are symmetric int8 (per tensor, or per output channel), biases int32 in units of
-// s_x * s_w (saturation is counted and reported).
+// s_x * s_w. A weight scale too small for its bias to fit int32 is widened to fit (reported per
+// layer); saturation is then impossible, and still counted.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -156,7 +157,8 @@ class Quantizer {
     bool rows_are_channels = n.op == Op::Conv || n.attrs.i("transB");
     bool per_channel = opt_.per_channel && rows_are_channels;
     int64_t channels = rows_are_channels ? w->shape[0] : w->shape[1];
-    WeightQuant wq = quantize_weights(w->data->to_floats(), per_channel ? channels : 1, per_channel);
+    WeightQuant wq = quantize_weights(w->data->to_floats(), per_channel ? channels : 1, per_channel,
+                                      bias_floors(n.in(2), sx, per_channel ? channels : 1));
     Tensor qt(DType::s8, w->shape);
     std::copy(wq.q.begin(), wq.q.end(), qt.data<int8_t>());
     Value* wq_v = g_.add_constant(w->name + "_q", std::move(qt));
@@ -168,9 +170,24 @@ class Quantizer {
     if (per_channel) d->attrs.set("axis", int64_t{0});
     n.inputs[1] = wdq;
     Int8Report::Layer layer{n.name, op_name(n.op), *std::min_element(wq.scale.begin(), wq.scale.end()),
-                            *std::max_element(wq.scale.begin(), wq.scale.end()), 0};
+                            *std::max_element(wq.scale.begin(), wq.scale.end()), 0, wq.widened};
     if (const Value* b = n.in(2)) quantize_bias(n, *b, sx, wq.scale, per_channel, layer);
     if (report_) report_->layers.push_back(layer);
+  }
+
+  // Lower bounds on the `groups` weight scales that keep the bias inside int32: per channel when
+  // the bias has one value per scale, else the widest floor for all.
+  static std::vector<float> bias_floors(const Value* b, float sx, int64_t groups) {
+    if (!b) return {};
+    std::vector<float> bf = b->data->to_floats(), floor(groups, 0.f);
+    for (size_t i = 0; i < bf.size(); ++i) {
+      const float f = bias_scale_floor(bf[i], sx);
+      if (static_cast<int64_t>(bf.size()) == groups)
+        floor[i] = f;
+      else
+        for (float& x : floor) x = std::max(x, f);
+    }
+    return floor;
   }
 
   void quantize_bias(Node& n, const Value& b, float sx, const std::vector<float>& sw, bool per_channel,

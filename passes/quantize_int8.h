@@ -29,6 +29,7 @@ struct Int8Report {
     std::string name, op;
     float weight_scale_min, weight_scale_max;
     int bias_saturated;  ///< biases that did not fit int32
+    int scales_widened;  ///< weight scales raised so that the bias fits int32
   };
   std::vector<Activation> activations;
   std::vector<Layer> layers;

@@ -47,7 +47,10 @@ cli::Json int8_report_json(const Int8Report& r, const CalibrationResult& c) {
   int64_t saturated = 0;
   for (const auto& l : r.layers) {
     layers.push(cli::Json::object().set("name", l.name).set("op", l.op).set("weight_scale_min", l.weight_scale_min)
-                    .set("weight_scale_max", l.weight_scale_max).set("bias_saturated", l.bias_saturated));
+                    .set("weight_scale_max", l.weight_scale_max).set("bias_saturated", l.bias_saturated)
+                    .set("weight_scales_widened", l.scales_widened));
+    if (l.scales_widened)
+      std::cerr << "int8: " << l.name << ": " << l.scales_widened << " weight scale(s) widened so the int32 bias fits\n";
     saturated += l.bias_saturated;
   }
   cli::Json skipped = cli::Json::array();
