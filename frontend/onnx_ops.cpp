@@ -197,7 +197,14 @@ void load_gemm(Node& n) {
 using Loader = std::function<void(Node&, int opset)>;
 const std::unordered_map<std::string, Loader>& loaders() {
   static const std::unordered_map<std::string, Loader> table = {
-      {"Conv", [](Node& n, int) { load_window(n); }},
+      {"Conv",
+       [](Node& n, int) {
+         load_window(n);
+         // The runtime has no grouped (depthwise) kernel: refusing here keeps compile from
+         // writing a model that qcc then cannot run.
+         if (n.attrs.i("group", 1) != 1)
+           throw NodeError("grouped convolution (group=" + std::to_string(n.attrs.i("group", 1)) + ") is not supported");
+       }},
       {"MaxPool", [](Node& n, int) { load_window(n); }},
       {"AveragePool", [](Node& n, int) { load_window(n); }},
       {"Pad", load_pad},
