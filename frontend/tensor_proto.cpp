@@ -134,7 +134,7 @@ Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& base_dir
   Tensor t(*dt, shape);
   if (external) {
     read_external(p, base_dir, t);
-  } else if (p.has_raw_data()) {
+  } else if (p.has_raw_data() && t.nbytes()) {  // (memcpy may not see an empty tensor's null data)
     std::memcpy(t.raw(), p.raw_data().data(), t.nbytes());
   } else {
     switch (*dt) {
@@ -159,11 +159,12 @@ onnx::TensorProto tensor_to_proto(const Tensor& t, const std::string& name) {
   return p;
 }
 
-Tensor tensor_from_bytes(const std::string& bytes, std::string* name, uint64_t max_bytes) {
+Tensor tensor_from_bytes(const std::string& bytes, const std::string& base_dir, std::string* name,
+                         uint64_t max_bytes) {
   onnx::TensorProto p;
   if (!p.ParseFromString(bytes)) throw std::runtime_error("not a TensorProto (protobuf parse failed)");
   if (name) *name = p.name();
-  return tensor_from_proto(p, "", max_bytes);
+  return tensor_from_proto(p, base_dir, max_bytes);
 }
 
 Tensor load_tensor_file(const std::string& path, std::string* name, uint64_t max_bytes) {
@@ -173,7 +174,7 @@ Tensor load_tensor_file(const std::string& path, std::string* name, uint64_t max
   std::string bytes((std::istreambuf_iterator<char>(f)), {});
   if (!f.eof() && !f) throw std::runtime_error(printable(path) + ": cannot read");
   try {
-    return tensor_from_bytes(bytes, name, max_bytes);
+    return tensor_from_bytes(bytes, fs::path(path).parent_path().string(), name, max_bytes);
   } catch (const std::exception& e) {
     throw std::runtime_error(printable(path) + ": " + e.what());
   }

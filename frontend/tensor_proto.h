@@ -25,9 +25,10 @@ Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& base_dir
                          uint64_t max_bytes = kDefaultMaxModelBytes);
 onnx::TensorProto tensor_to_proto(const Tensor& t, const std::string& name);
 
-/// A serialized TensorProto (the input_K.pb / output_K.pb of ONNX test data), from memory or from
-/// a file. Throws std::runtime_error (naming the file).
-Tensor tensor_from_bytes(const std::string& bytes, std::string* name = nullptr,
+/// A serialized TensorProto (the input_K.pb / output_K.pb of ONNX test data), from memory (external
+/// data resolved in `base_dir`) or from a file (external data next to it). Throws
+/// std::runtime_error (naming the file).
+Tensor tensor_from_bytes(const std::string& bytes, const std::string& base_dir, std::string* name = nullptr,
                          uint64_t max_bytes = kDefaultMaxModelBytes);
 Tensor load_tensor_file(const std::string& path, std::string* name = nullptr,
                         uint64_t max_bytes = kDefaultMaxModelBytes);

@@ -52,14 +52,14 @@ std::vector<float> Tensor::to_floats() const {
 Tensor Tensor::from_floats(Shape shape, const std::vector<float>& v) {
   Tensor t(DType::f32, std::move(shape));
   assert(static_cast<int64_t>(v.size()) == t.numel());
-  std::memcpy(t.raw(), v.data(), t.nbytes());
+  if (t.nbytes()) std::memcpy(t.raw(), v.data(), t.nbytes());  // an empty vector's data may be null
   return t;
 }
 
 Tensor Tensor::from_ints(Shape shape, const std::vector<int64_t>& v) {
   Tensor t(DType::s64, std::move(shape));
   assert(static_cast<int64_t>(v.size()) == t.numel());
-  std::memcpy(t.raw(), v.data(), t.nbytes());
+  if (t.nbytes()) std::memcpy(t.raw(), v.data(), t.nbytes());
   return t;
 }
 

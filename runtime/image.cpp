@@ -33,6 +33,7 @@ Size resized_size(Size in, const Preprocess& p) {
 
 // The header's dimensions against the pixel limit, for the decoded and for the resized image.
 std::string check_size(Size in, const Preprocess& p) {
+  if (in.w < 1 || in.h < 1) return "image header declares no pixels";
   const Size r = resized_size(in, p);
   auto dims = [](Size s) { return std::to_string(s.w) + "x" + std::to_string(s.h); };
   const std::string limit = " pixels, over the limit of " + std::to_string(p.max_pixels) + " (--max-image-pixels)";

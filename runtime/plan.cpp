@@ -85,7 +85,7 @@ std::vector<Tensor> Plan::run(const std::vector<Tensor>& inputs) {
       throw std::runtime_error("input '" + v->name + "' expects " + dtype_name(v->dtype) +
                                shape_str(v->shape) + ", got " + dtype_name(inputs[i].dtype()) +
                                shape_str(inputs[i].shape()));
-    std::memcpy(bind(v).data, inputs[i].raw(), inputs[i].nbytes());
+    if (inputs[i].nbytes()) std::memcpy(bind(v).data, inputs[i].raw(), inputs[i].nbytes());
   }
   ExecContext ctx{&scratch_};
   for (size_t i = 0; i < steps_.size(); ++i) {
