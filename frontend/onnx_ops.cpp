@@ -73,15 +73,20 @@ void check_arity(const onnx::NodeProto& np, Op op, int opset) {
 }
 
 // Weights, biases and normalization statistics must be numbers: a NaN or Inf there makes every
-// result NaN and every int8 scale meaningless.
-void check_finite_params(const Node& n) {
-  if (n.op != Op::Conv && n.op != Op::Gemm && n.op != Op::MatMul && n.op != Op::BatchNormalization) return;
+// result NaN and every int8 scale meaningless. Quantization scales must also be positive.
+void check_params(const Node& n) {
+  const bool quant = n.op == Op::QuantizeLinear || n.op == Op::DequantizeLinear;
+  if (!quant && n.op != Op::Conv && n.op != Op::Gemm && n.op != Op::MatMul && n.op != Op::BatchNormalization) return;
   for (size_t i = 1; i < n.inputs.size(); ++i) {
     const Value* v = n.inputs[i];
     if (!v || !v->is_constant() || !is_float(v->dtype)) continue;
-    for (int64_t k = 0; k < v->data->numel(); ++k)
-      if (!std::isfinite(v->data->as_double(k)))
+    for (int64_t k = 0; k < v->data->numel(); ++k) {
+      const double x = v->data->as_double(k);
+      if (!std::isfinite(x))
         throw NodeError("parameter '" + printable(v->name) + "' holds NaN or Inf (element " + std::to_string(k) + ")");
+      if (quant && i == 1 && !(x > 0))
+        throw NodeError("scale '" + printable(v->name) + "' holds " + std::to_string(x) + " (must be > 0)");
+    }
   }
 }
 
@@ -275,7 +280,7 @@ void import_checked(const onnx::NodeProto& np, const std::string& name, ImportCo
   for (const auto& a : np.attribute()) n->attrs.set(a.name(), attr_value(a));
   auto it = loaders().find(np.op_type());
   if (it != loaders().end()) it->second(*n, ctx.opset);
-  check_finite_params(*n);
+  check_params(*n);
   infer_node(*n, /*set_dtypes=*/true);
   for (int i = 0; i < np.output_size(); ++i)
     if (!np.output(i).empty() && static_cast<size_t>(i) < n->outputs.size())

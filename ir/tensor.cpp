@@ -3,6 +3,8 @@
 #include <cassert>
 #include <stdexcept>
 
+#include "ir/saturate.h"
+
 namespace qcc {
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
@@ -34,7 +36,7 @@ double Tensor::as_double(int64_t i) const {
 
 int64_t Tensor::as_int(int64_t i) const {
   if (dtype_ == DType::s64) return data<int64_t>()[i];
-  return static_cast<int64_t>(as_double(i));
+  return saturate_cast<int64_t>(as_double(i));
 }
 
 std::vector<int64_t> Tensor::to_ints() const {
@@ -68,11 +70,11 @@ Tensor Tensor::scalar(DType t, double v) {
   switch (t) {
     case DType::f32: *out.data<float>() = static_cast<float>(v); break;
     case DType::f16: *out.data<uint16_t>() = float_to_half(static_cast<float>(v)); break;
-    case DType::s8: *out.data<int8_t>() = static_cast<int8_t>(v); break;
+    case DType::s8: *out.data<int8_t>() = saturate_cast<int8_t>(v); break;
     case DType::u8:
-    case DType::boolean: *out.data<uint8_t>() = static_cast<uint8_t>(v); break;
-    case DType::s32: *out.data<int32_t>() = static_cast<int32_t>(v); break;
-    case DType::s64: *out.data<int64_t>() = static_cast<int64_t>(v); break;
+    case DType::boolean: *out.data<uint8_t>() = saturate_cast<uint8_t>(v); break;
+    case DType::s32: *out.data<int32_t>() = saturate_cast<int32_t>(v); break;
+    case DType::s64: *out.data<int64_t>() = saturate_cast<int64_t>(v); break;
   }
   return out;
 }

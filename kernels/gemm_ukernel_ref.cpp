@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ir/half.h"
+#include "ir/saturate.h"
 #include "kernels/cpu.h"
 #include "kernels/gemm_ukernel.h"
 
@@ -53,7 +54,7 @@ void ref_q8(const UkernelArgs& p) {
       float v = std::min(std::max(static_cast<float>(acc) * p.scale[j], p.lo), p.hi);
       CT* c = static_cast<CT*>(p.c) + r * p.ldc + j;
       if constexpr (sizeof(CT) == 1)
-        *c = static_cast<int8_t>(std::nearbyint(std::min(std::max(v, -128.f), 127.f)));
+        *c = saturate_cast<int8_t>(std::nearbyint(v));
       else
         *c = v;
     }

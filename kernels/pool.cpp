@@ -7,6 +7,7 @@
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
+#include "ir/saturate.h"
 #include "kernels/convert.h"
 
 namespace qcc::kernels {
@@ -173,7 +174,7 @@ void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_
         reduce_window<false>(
             taps, average_scale(count) * in_scale / out_scale, g.c, [y](int64_t i, auto v) {
               if constexpr (std::is_same_v<decltype(v), float>) {
-                y[i] = static_cast<int8_t>(std::clamp(std::nearbyint(v), -128.f, 127.f));
+                y[i] = saturate_cast<int8_t>(std::nearbyint(v));
               } else {
                 using I = xsimd::batch<int32_t>;
                 static_assert(I::size == FloatBatch::size, "one int32 lane per float lane");

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "ir/saturate.h"
+
 namespace qcc {
 
 float symmetric_scale(float lo, float hi) {
@@ -14,17 +16,14 @@ float symmetric_scale(float lo, float hi) {
 
 int8_t quantize_symmetric(float x, float scale) {
   float q = std::nearbyint(x / scale);
-  return static_cast<int8_t>(std::clamp(q, -127.f, 127.f));
+  return saturate_cast<int8_t>(std::clamp(q, -127.f, 127.f));
 }
 
 int32_t quantize_bias(float b, float scale, bool* saturated) {
   double q = std::nearbyint(static_cast<double>(b) / scale);
   constexpr double lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
-  if (q < lo || q > hi) {
-    if (saturated) *saturated = true;
-    q = std::clamp(q, lo, hi);
-  }
-  return static_cast<int32_t>(q);
+  if (!(q >= lo && q <= hi) && saturated) *saturated = true;
+  return saturate_cast<int32_t>(q);
 }
 
 float bias_scale_floor(float b, float sx) {

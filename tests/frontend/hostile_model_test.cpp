@@ -280,5 +280,23 @@ TEST(HostileModelTest, TensorFileDeclaringGigabytesFailsFast) {
   EXPECT_LT(max_rss_kb() - before, 100 * 1024);
 }
 
+TEST(HostileModelTest, QuantizationScaleMustBePositive) {  // found by fuzz_import (scale 0 -> NaN)
+  for (float scale : {0.f, -1.f, std::nanf("")}) {
+    OnnxModel m;
+    m.input("x", {-1, 4}).init("s", Tensor::from_floats({}, {scale})).init("z", Tensor(DType::s8, {}));
+    m.node("QuantizeLinear", {"x", "s", "z"}, {"y"}, "q");
+    m.output("y");
+    expect_contains(import_error(m, "scale.onnx"), {"q", "QuantizeLinear", "'s' holds"});
+  }
+}
+
+TEST(HostileModelTest, EmptyTensorsLoad) {  // found by fuzz_tensor (memcpy from an empty tensor's null data)
+  onnx::TensorProto p = tensor_to_proto(Tensor(DType::f32, {0, 3}), "empty");
+  p.set_raw_data("");
+  Tensor t = tensor_from_bytes(p.SerializeAsString(), dir().string());
+  EXPECT_EQ(t.shape(), (Shape{0, 3}));
+  EXPECT_EQ(t.nbytes(), 0u);
+}
+
 }  // namespace
 }  // namespace qcc
