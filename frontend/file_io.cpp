@@ -1,13 +1,14 @@
 #include "frontend/file_io.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <fcntl.h>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
-#include <unistd.h>
 
 #include "ir/printable.h"
 
@@ -59,7 +60,8 @@ void write_file(const std::string& path, const std::function<void(std::ostream&)
   std::error_code ec;
   const fs::file_status st = fs::status(path, ec);
   if (fs::exists(st) && !fs::is_regular_file(st)) {
-    if (fs::is_directory(st)) throw std::runtime_error(printable(path) + ": is a folder, not a file");
+    if (fs::is_directory(st))
+      throw std::runtime_error(printable(path) + ": is a folder, not a file");
     write_checked(path, path, write);
     return;
   }
@@ -84,8 +86,8 @@ uint64_t regular_file_size(const std::string& path, uint64_t max_bytes) {
   const uint64_t size = fs::file_size(path, ec);
   if (ec) throw std::runtime_error(printable(path) + ": cannot read (" + ec.message() + ")");
   if (size > max_bytes)
-    throw std::runtime_error(printable(path) + ": " + std::to_string(size) + " bytes, over the limit of " +
-                             std::to_string(max_bytes));
+    throw std::runtime_error(printable(path) + ": " + std::to_string(size) +
+                             " bytes, over the limit of " + std::to_string(max_bytes));
   return size;
 }
 

@@ -1,6 +1,6 @@
-// Float -> integer conversion without undefined behaviour. A C++ cast of NaN, an infinity or a value
-// outside the target type is undefined, and file data or hostile scales can produce all three:
-// here NaN becomes 0 and everything else saturates (after truncation toward zero).
+// Float -> integer conversion without undefined behaviour. A C++ cast of NaN, an infinity or a
+// value outside the target type is undefined, and file data or hostile scales can produce all
+// three: here NaN becomes 0 and everything else saturates (after truncation toward zero).
 #pragma once
 
 #include <cmath>

@@ -2,14 +2,13 @@
 // malformed, hostile or opset-specific models. Each test makes its own small model.
 #pragma once
 
+#include <onnx/onnx_pb.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
-
-#include <onnx/onnx_pb.h>
 
 #include "frontend/tensor_proto.h"
 
@@ -42,7 +41,9 @@ class OnnxModel {
     *graph()->add_initializer() = tensor_to_proto(t, name);
     return *this;
   }
-  onnx::TensorProto& last_init() { return *graph()->mutable_initializer(graph()->initializer_size() - 1); }
+  onnx::TensorProto& last_init() {
+    return *graph()->mutable_initializer(graph()->initializer_size() - 1);
+  }
   onnx::NodeProto& node(const std::string& op, const std::vector<std::string>& ins,
                         const std::vector<std::string>& outs, const std::string& name = "") {
     auto* n = graph()->add_node();
@@ -92,7 +93,8 @@ inline void set_string(onnx::NodeProto& n, const std::string& name, const std::s
 
 /// A fresh folder per test process (and name), removed by the caller when it wants.
 inline std::filesystem::path temp_folder(const std::string& name) {
-  auto d = std::filesystem::temp_directory_path() / ("qcc_" + name + "_" + std::to_string(::getpid()));
+  auto d =
+      std::filesystem::temp_directory_path() / ("qcc_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
   return d;

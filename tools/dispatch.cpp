@@ -17,12 +17,9 @@ const struct {
   const char* name;
   Command cmd;
 } kCommands[] = {
-    {"inspect", {inspect_spec, run_inspect}},
-    {"run", {run_spec, run_run}},
-    {"compare", {compare_spec, run_compare}},
-    {"bench", {bench_spec, run_bench}},
-    {"compile", {compile_spec, run_compile}},
-    {"eval", {eval_spec, run_eval}},
+    {"inspect", {inspect_spec, run_inspect}}, {"run", {run_spec, run_run}},
+    {"compare", {compare_spec, run_compare}}, {"bench", {bench_spec, run_bench}},
+    {"compile", {compile_spec, run_compile}}, {"eval", {eval_spec, run_eval}},
 };
 
 void print_main_help() {
@@ -40,7 +37,9 @@ void print_main_help() {
 }
 
 // A message on one line, whatever bytes a file's names put into it.
-std::string one_line(const char* what) { return printable(what, 2000); }
+std::string one_line(const char* what) {
+  return printable(what, 2000);
+}
 
 // Runs the command; anything it leaves unwritten on standard output is a failure too.
 int run_checked(const Command& cmd, const cli::Args& args) {

@@ -19,10 +19,13 @@ cli::OptionSpec threads_option() {
   return o;
 }
 
-int thread_count(const cli::Args& a) { return static_cast<int>(a.integer("threads", 0)); }
+int thread_count(const cli::Args& a) {
+  return static_cast<int>(a.integer("threads", 0));
+}
 
 cli::OptionSpec max_model_bytes_option() {
-  cli::OptionSpec o{"max-model-bytes", "N", "largest model data and per-batch working memory, in bytes",
+  cli::OptionSpec o{"max-model-bytes", "N",
+                    "largest model data and per-batch working memory, in bytes",
                     std::to_string(kDefaultMaxModelBytes)};
   o.range = {{1, kMaxInt}};
   return o;
@@ -30,7 +33,8 @@ cli::OptionSpec max_model_bytes_option() {
 
 ImportOptions import_options(const cli::Args& a) {
   ImportOptions o;
-  o.max_bytes = static_cast<uint64_t>(a.integer("max-model-bytes", static_cast<int64_t>(kDefaultMaxModelBytes)));
+  o.max_bytes = static_cast<uint64_t>(
+      a.integer("max-model-bytes", static_cast<int64_t>(kDefaultMaxModelBytes)));
   return o;
 }
 
@@ -61,8 +65,9 @@ const Tensor& class_scores(const std::vector<Tensor>& outputs, int64_t rows) {
   const Tensor& t = outputs[0];
   const Shape& s = t.shape();
   if (t.dtype() != DType::f32 || s.size() != 2 || s[0] != rows || s[1] < 1)
-    throw std::runtime_error("model output is " + std::string(dtype_name(t.dtype())) + shape_str(s) +
-                             ", expected f32 [" + std::to_string(rows) + " images, classes]");
+    throw std::runtime_error("model output is " + std::string(dtype_name(t.dtype())) +
+                             shape_str(s) + ", expected f32 [" + std::to_string(rows) +
+                             " images, classes]");
   return t;
 }
 

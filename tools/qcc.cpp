@@ -3,4 +3,6 @@
 
 #include "tools/commands.h"
 
-int main(int argc, char** argv) { return qcc::run_qcc(argc, argv, std::cerr); }
+int main(int argc, char** argv) {
+  return qcc::run_qcc(argc, argv, std::cerr);
+}

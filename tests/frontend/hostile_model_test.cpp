@@ -40,7 +40,8 @@ std::string import_error(const OnnxModel& m, const std::string& file) {
 }
 
 void expect_contains(const std::string& msg, std::initializer_list<const char*> parts) {
-  for (const char* p : parts) EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' in: " << msg;
+  for (const char* p : parts)
+    EXPECT_NE(msg.find(p), std::string::npos) << "'" << p << "' in: " << msg;
 }
 
 // x[N,3,8,8] -> Conv(w[4,3,3,3], b) -> y, the base of the convolution cases.
@@ -60,7 +61,8 @@ TEST(HostileModelTest, ConvBiasShorterThanOutputChannels) {
 TEST(HostileModelTest, KernelShapeDisagreeingWithWeight) {
   OnnxModel m = conv_model(test::random_tensor({4}, 2));
   test::set_ints(*m.proto.mutable_graph()->mutable_node(0), "kernel_shape", {5, 5});
-  expect_contains(import_error(m, "kernel.onnx"), {"conv1", "kernel_shape [5,5] disagrees with weight"});
+  expect_contains(import_error(m, "kernel.onnx"),
+                  {"conv1", "kernel_shape [5,5] disagrees with weight"});
 }
 
 TEST(HostileModelTest, ZeroStrideInConvPoolAndAutoPad) {
@@ -87,7 +89,8 @@ TEST(HostileModelTest, GroupedConvolutionIsRefusedAtImport) {
   m.input("x", {-1, 4, 8, 8}).init("w", test::random_tensor({4, 1, 3, 3}, 1));
   test::set_int(m.node("Conv", {"x", "w"}, {"y"}, "dw"), "group", 4);
   m.output("y");
-  expect_contains(import_error(m, "depthwise.onnx"), {"dw", "grouped convolution (group=4) is not supported"});
+  expect_contains(import_error(m, "depthwise.onnx"),
+                  {"dw", "grouped convolution (group=4) is not supported"});
 }
 
 TEST(HostileModelTest, NodesWithoutTheirInputs) {
@@ -96,7 +99,8 @@ TEST(HostileModelTest, NodesWithoutTheirInputs) {
     m.input("x", {-1, 3, 8, 8});
     m.node(op, {}, {"y"}, "lonely");
     m.output("y");
-    expect_contains(import_error(m, std::string("no_inputs_") + op + ".onnx"), {"lonely", op, "input 0 is required"});
+    expect_contains(import_error(m, std::string("no_inputs_") + op + ".onnx"),
+                    {"lonely", op, "input 0 is required"});
   }
 }
 
@@ -110,8 +114,10 @@ TEST(HostileModelTest, BatchNormMissingOrShortParameters) {
     m.output("y");
     return m;
   };
-  expect_contains(import_error(bn(3, false), "bn_no_var.onnx"), {"bn1", "BatchNormalization", "input 4 is required"});
-  expect_contains(import_error(bn(2, true), "bn_short.onnx"), {"bn1", "variance shape [2] != channels [3]"});
+  expect_contains(import_error(bn(3, false), "bn_no_var.onnx"),
+                  {"bn1", "BatchNormalization", "input 4 is required"});
+  expect_contains(import_error(bn(2, true), "bn_short.onnx"),
+                  {"bn1", "variance shape [2] != channels [3]"});
 }
 
 // x[N,3,4,4] -> Pad (opset 18, pads for `axes`) -> y.
@@ -126,9 +132,12 @@ OnnxModel pad18(std::vector<int64_t> pads, std::vector<int64_t> axes) {
 }
 
 TEST(HostileModelTest, Pad18AxesOutOfRangeOrPadsShort) {
-  expect_contains(import_error(pad18({1, 1}, {6}), "pad_axis6.onnx"), {"pad1", "Pad", "axis 6 out of range"});
-  expect_contains(import_error(pad18({1, 1}, {1000000}), "pad_axis1e6.onnx"), {"axis 1000000 out of range"});
-  expect_contains(import_error(pad18({1}, {2, 3}), "pad_short.onnx"), {"pads has 1 entries for 2 axes"});
+  expect_contains(import_error(pad18({1, 1}, {6}), "pad_axis6.onnx"),
+                  {"pad1", "Pad", "axis 6 out of range"});
+  expect_contains(import_error(pad18({1, 1}, {1000000}), "pad_axis1e6.onnx"),
+                  {"axis 1000000 out of range"});
+  expect_contains(import_error(pad18({1}, {2, 3}), "pad_short.onnx"),
+                  {"pads has 1 entries for 2 axes"});
   expect_contains(import_error(pad18({1, 1, 1, 1}, {2, -2}), "pad_twice.onnx"), {"listed twice"});
 }
 
@@ -160,7 +169,8 @@ TEST(HostileModelTest, HugeDeclaredTensorFailsBeforeAllocating) {
   m.node("Add", {"x", "w"}, {"y"});
   m.output("y");
   const long before = max_rss_kb();
-  expect_contains(import_error(m, "declared.onnx"), {"raw_data holds 16 bytes", "needs 2000000000"});
+  expect_contains(import_error(m, "declared.onnx"),
+                  {"raw_data holds 16 bytes", "needs 2000000000"});
   ImportOptions small;
   small.max_bytes = 1000;
   m.last_init().clear_dims();
@@ -215,7 +225,8 @@ TEST(HostileModelTest, EmptyGemmOperandIsRefused) {
 }
 
 // x[N,4] + w, w's 4 floats external at `location` (with `length`, unless negative).
-OnnxModel external(const std::string& location, int64_t length = -1, const std::string& offset = "0") {
+OnnxModel external(const std::string& location, int64_t length = -1,
+                   const std::string& offset = "0") {
   OnnxModel m;
   m.input("x", {-1, 4}).init("w", Tensor(DType::f32, {4}));
   auto& w = m.last_init();
@@ -251,16 +262,20 @@ TEST(HostileModelTest, ExternalDataStaysInsideTheModelFolder) {
     }
     return std::string("imported");
   };
-  expect_contains(error(external("../../../../etc/passwd"), "dotdot.onnx"), {"leaves the model's folder"});
+  expect_contains(error(external("../../../../etc/passwd"), "dotdot.onnx"),
+                  {"leaves the model's folder"});
   expect_contains(error(external("/etc/passwd"), "absolute.onnx"), {"is absolute"});
   fs::create_symlink("/etc/passwd", sub / "link.bin");
-  expect_contains(error(external("link.bin"), "symlink.onnx"), {"resolves outside the model's folder"});
+  expect_contains(error(external("link.bin"), "symlink.onnx"),
+                  {"resolves outside the model's folder"});
   ASSERT_EQ(::mkfifo((sub / "fifo.bin").c_str(), 0600), 0);
   expect_contains(error(external("fifo.bin"), "fifo.onnx"), {"is not a regular file"});
   fs::create_symlink("/dev/zero", sub / "zero.bin");
   expect_contains(error(external("zero.bin"), "zero.onnx"), {"zero.bin"});
-  expect_contains(error(external("ok.bin", 2'000'000'000), "length.onnx"), {"length 2000000000 != 16"});
-  expect_contains(error(external("ok.bin", -1, "abc"), "offset.onnx"), {"offset 'abc' is not a byte count"});
+  expect_contains(error(external("ok.bin", 2'000'000'000), "length.onnx"),
+                  {"length 2000000000 != 16"});
+  expect_contains(error(external("ok.bin", -1, "abc"), "offset.onnx"),
+                  {"offset 'abc' is not a byte count"});
   expect_contains(error(external("ok.bin", -1, "8"), "short.onnx"), {"too short"});
 }
 
@@ -283,14 +298,17 @@ TEST(HostileModelTest, TensorFileDeclaringGigabytesFailsFast) {
 TEST(HostileModelTest, QuantizationScaleMustBePositive) {  // found by fuzz_import (scale 0 -> NaN)
   for (float scale : {0.f, -1.f, std::nanf("")}) {
     OnnxModel m;
-    m.input("x", {-1, 4}).init("s", Tensor::from_floats({}, {scale})).init("z", Tensor(DType::s8, {}));
+    m.input("x", {-1, 4})
+        .init("s", Tensor::from_floats({}, {scale}))
+        .init("z", Tensor(DType::s8, {}));
     m.node("QuantizeLinear", {"x", "s", "z"}, {"y"}, "q");
     m.output("y");
     expect_contains(import_error(m, "scale.onnx"), {"q", "QuantizeLinear", "'s' holds"});
   }
 }
 
-TEST(HostileModelTest, EmptyTensorsLoad) {  // found by fuzz_tensor (memcpy from an empty tensor's null data)
+TEST(HostileModelTest,
+     EmptyTensorsLoad) {  // found by fuzz_tensor (memcpy from an empty tensor's null data)
   onnx::TensorProto p = tensor_to_proto(Tensor(DType::f32, {0, 3}), "empty");
   p.set_raw_data("");
   Tensor t = tensor_from_bytes(p.SerializeAsString(), dir().string());

@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "fuzz_util.h"
 #include "frontend/onnx_import.h"
+#include "fuzz_util.h"
 #include "ir/stats.h"
 #include "runtime/session.h"
 

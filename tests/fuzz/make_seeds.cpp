@@ -20,8 +20,12 @@ using test::attrs;
 
 namespace {
 
-void save(const fs::path& p, const std::string& bytes) { std::ofstream(p, std::ios::binary) << bytes; }
-void save_model(const fs::path& p, const onnx::ModelProto& m) { save(p, m.SerializeAsString()); }
+void save(const fs::path& p, const std::string& bytes) {
+  std::ofstream(p, std::ios::binary) << bytes;
+}
+void save_model(const fs::path& p, const onnx::ModelProto& m) {
+  save(p, m.SerializeAsString());
+}
 
 // conv-relu -> maxpool -> avgpool -> GAP -> flatten -> gemm -> softmax.
 Graph small_cnn() {
@@ -29,14 +33,18 @@ Graph small_cnn() {
   Value* x = b.input("x", {kDynamicDim, 3, 8, 8});
   Value* c = b.conv(x, 8, 3, 1, 1)->out();
   Value* r = b.node(Op::Relu, {c})->out();
-  auto window = attrs({{"kernel_shape", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}}});
+  auto window = attrs(
+      {{"kernel_shape", std::vector<int64_t>{2, 2}}, {"strides", std::vector<int64_t>{2, 2}}});
   Value* mp = b.node(Op::MaxPool, {r}, window)->out();
-  Value* ap = b.node(Op::AveragePool, {mp}, attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
-                                                  {"pads", std::vector<int64_t>{1, 1, 1, 1}}}))->out();
+  Value* ap = b.node(Op::AveragePool, {mp},
+                     attrs({{"kernel_shape", std::vector<int64_t>{3, 3}},
+                            {"pads", std::vector<int64_t>{1, 1, 1, 1}}}))
+                  ->out();
   Value* gap = b.node(Op::GlobalAveragePool, {ap})->out();
   Value* flat = b.node(Op::Flatten, {gap}, attrs({{"axis", int64_t{1}}}))->out();
   Value* fc = b.node(Op::Gemm, {flat, b.constant("fc_w", {5, 8}), b.constant("fc_b", {5})},
-                     attrs({{"transB", int64_t{1}}}))->out();
+                     attrs({{"transB", int64_t{1}}}))
+                  ->out();
   b.output(b.node(Op::Softmax, {fc}, attrs({{"axis", int64_t{1}}}))->out());
   return b.take();
 }
@@ -45,15 +53,23 @@ Graph small_cnn() {
 Graph data_ops() {
   test::GraphBuilder b(9);
   Value* x = b.input("x", {kDynamicDim, 4, 6});
-  Value* p = b.node(Op::Pad, {x}, attrs({{"pads", std::vector<int64_t>{0, 1, 0, 0, 1, 2}},
-                                          {"mode", std::string("reflect")}}))->out();
-  Value* s = b.node(Op::Slice, {p}, attrs({{"starts", std::vector<int64_t>{1}}, {"ends", std::vector<int64_t>{5}},
-                                            {"axes", std::vector<int64_t>{1}}}))->out();
+  Value* p = b.node(Op::Pad, {x},
+                    attrs({{"pads", std::vector<int64_t>{0, 1, 0, 0, 1, 2}},
+                           {"mode", std::string("reflect")}}))
+                 ->out();
+  Value* s = b.node(Op::Slice, {p},
+                    attrs({{"starts", std::vector<int64_t>{1}},
+                           {"ends", std::vector<int64_t>{5}},
+                           {"axes", std::vector<int64_t>{1}}}))
+                 ->out();
   Value* t = b.node(Op::Transpose, {s}, attrs({{"perm", std::vector<int64_t>{0, 2, 1}}}))->out();
   Value* cat = b.node(Op::Concat, {t, t}, attrs({{"axis", int64_t{2}}}))->out();
-  Value* bn = b.node(Op::BatchNormalization, {cat, b.constant("s", {8}), b.constant("bi", {8}),
-                                              b.constant("m", {8}), b.constant("v", {8}, 0.5f, 2.f)})->out();
-  Value* g = b.node(Op::Gather, {bn, b.constant_ints("idx", {0, 2})}, attrs({{"axis", int64_t{1}}}))->out();
+  Value* bn =
+      b.node(Op::BatchNormalization, {cat, b.constant("s", {8}), b.constant("bi", {8}),
+                                      b.constant("m", {8}), b.constant("v", {8}, 0.5f, 2.f)})
+          ->out();
+  Value* g = b.node(Op::Gather, {bn, b.constant_ints("idx", {0, 2})}, attrs({{"axis", int64_t{1}}}))
+                 ->out();
   Value* rs = b.node(Op::Reshape, {g, b.constant_ints("shape", {-1, 16})})->out();
   b.output(b.node(Op::Add, {rs, b.constant("one", {16})})->out());
   return b.take();
@@ -113,7 +129,8 @@ void images(const fs::path& dir) {
 
 void tensors(const fs::path& dir) {
   save(dir / "f32.pb", tensor_to_proto(test::random_tensor({2, 3}, 1), "x").SerializeAsString());
-  save(dir / "s64.pb", tensor_to_proto(Tensor::from_ints({3}, {1, -2, 3}), "i").SerializeAsString());
+  save(dir / "s64.pb",
+       tensor_to_proto(Tensor::from_ints({3}, {1, -2, 3}), "i").SerializeAsString());
   onnx::TensorProto typed;
   typed.set_data_type(onnx::TensorProto_DataType_FLOAT);
   typed.add_dims(2);

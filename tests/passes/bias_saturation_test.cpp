@@ -41,7 +41,8 @@ TEST(BiasSaturationTest, TinyWeightsWithALargeBiasAreWidenedNotSaturated) {
   EXPECT_EQ(report.layers[0].bias_saturated, 0);
   Tensor in = test::random_tensor({2, 4}, 3);
   auto want = test::run_plain(fp32, {in}), got = test::run_plain(q, {in});
-  for (int i = 0; i < 6; ++i) EXPECT_NEAR(got[0].data<float>()[i], want[0].data<float>()[i], 0.02) << i;
+  for (int i = 0; i < 6; ++i)
+    EXPECT_NEAR(got[0].data<float>()[i], want[0].data<float>()[i], 0.02) << i;
 }
 
 }  // namespace

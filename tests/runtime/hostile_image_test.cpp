@@ -2,12 +2,11 @@
 // is skipped and counted by the loader (never fatal), and folder entries that cannot be examined
 // are skipped.
 #include <gtest/gtest.h>
+#include <stb/stb_image_write.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-
-#include <stb/stb_image_write.h>
 
 #include "onnx_builder.h"
 #include "runtime/batch_loader.h"
@@ -21,8 +20,11 @@ namespace fs = std::filesystem;
 std::string png_bytes(int w, int h) {
   std::vector<uint8_t> px(static_cast<size_t>(w) * h, 128);
   std::string out;
-  stbi_write_png_to_func([](void* ctx, void* data, int size) { static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size); },
-                         &out, w, h, 1, px.data(), w);
+  stbi_write_png_to_func(
+      [](void* ctx, void* data, int size) {
+        static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size);
+      },
+      &out, w, h, 1, px.data(), w);
   return out;
 }
 
@@ -75,9 +77,12 @@ TEST(HostileImageTest, LoaderSkipsAndCountsBombsSpecialFilesAndMissingPaths) {
   std::ofstream(dir / "bomb.png", std::ios::binary) << png_bytes(60000, 1);
   std::ofstream(dir / "lie.png", std::ios::binary) << png_claiming(9000, 9000);
   fs::create_directories(dir / "folder.png");
-  const std::vector<std::string> paths = {(dir / "bomb.png").string(), (dir / "good.png").string(),
-                                          (dir / "lie.png").string(), (dir / "folder.png").string(),
-                                          "/dev/zero", (dir / "missing.png").string()};
+  const std::vector<std::string> paths = {(dir / "bomb.png").string(),
+                                          (dir / "good.png").string(),
+                                          (dir / "lie.png").string(),
+                                          (dir / "folder.png").string(),
+                                          "/dev/zero",
+                                          (dir / "missing.png").string()};
   std::vector<size_t> ok;
   size_t failed = 0;
   for_each_batch(paths, 4, Preprocess{}, 1, [&](Batch& b) {
@@ -93,9 +98,9 @@ TEST(HostileImageTest, SymlinkLoopInAFolderIsSkipped) {
   const fs::path dir = test::temp_folder("loop");
   fs::create_directories(dir / "cls");
   std::ofstream(dir / "cls" / "a.png", std::ios::binary) << png_bytes(320, 300);
-  fs::create_symlink("loop.png", dir / "cls" / "loop.png");      // points at itself
-  fs::create_symlink(dir / "cls", dir / "cls" / "again");        // a folder cycle
-  fs::create_symlink("loopdir", dir / "loopdir");                 // a class entry that loops
+  fs::create_symlink("loop.png", dir / "cls" / "loop.png");  // points at itself
+  fs::create_symlink(dir / "cls", dir / "cls" / "again");    // a folder cycle
+  fs::create_symlink("loopdir", dir / "loopdir");            // a class entry that loops
   ImageFolder f = read_image_folder(dir.string());
   ASSERT_EQ(f.images.size(), 1u);
   EXPECT_EQ(f.classes, std::vector<std::string>{"cls"});

@@ -74,7 +74,9 @@ class CliTest : public ::testing::Test {
 
   static std::string path(const std::string& name) { return (dir_ / name).string(); }
   static std::string data() { return path("data"); }
-  static std::string image(const char* cls, const char* file) { return (dir_ / "data" / cls / file).string(); }
+  static std::string image(const char* cls, const char* file) {
+    return (dir_ / "data" / cls / file).string();
+  }
 
   // input [N,3,299,299] -> GAP -> Flatten -> head(...) -> Gemm(2 classes).
   template <typename Head>
@@ -84,7 +86,8 @@ class CliTest : public ::testing::Test {
     Value* gap = b.node(Op::GlobalAveragePool, {x})->out();
     Value* flat = head(b, b.node(Op::Flatten, {gap}, attrs({{"axis", int64_t{1}}}))->out());
     b.output(b.node(Op::Gemm, {flat, b.constant("w", {2, 3}), b.constant("bias", {2})},
-                    attrs({{"transB", int64_t{1}}}))->out());
+                    attrs({{"transB", int64_t{1}}}))
+                 ->out());
     return b.take();
   }
 
@@ -97,23 +100,30 @@ std::string CliTest::model_;
 
 TEST_F(CliTest, ThreadCountsOutsideTheRangeAreUsageErrors) {
   for (const char* t : {"100000", "2147483648", "-1", "99999999999999999999", "two"})
-    expect_failure(qcc({"bench", model_, "--threads", t, "--iters", "1", "--batch", "1"}), 2, "--threads");
-  expect_failure(qcc({"run", model_, image("a", "1.png"), "--threads", "1025"}), 2, "must be in 0..1024");
-  EXPECT_EQ(qcc({"bench", model_, "--threads", "1", "--iters", "1", "--warmup", "0", "--batch", "1"}).code, 0);
+    expect_failure(qcc({"bench", model_, "--threads", t, "--iters", "1", "--batch", "1"}), 2,
+                   "--threads");
+  expect_failure(qcc({"run", model_, image("a", "1.png"), "--threads", "1025"}), 2,
+                 "must be in 0..1024");
+  EXPECT_EQ(
+      qcc({"bench", model_, "--threads", "1", "--iters", "1", "--warmup", "0", "--batch", "1"})
+          .code,
+      0);
 }
 
 TEST_F(CliTest, FlagsTakeNoValue) {
-  expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o", path("q.onnx"),
-                      "--float-classifier=no"}),
+  expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o",
+                      path("q.onnx"), "--float-classifier=no"}),
                  2, "--float-classifier is a flag and takes no value");
   expect_failure(qcc({"inspect", model_, "--graph=1"}), 2, "takes no value");
 }
 
 TEST_F(CliTest, OutputThatIsAnInputIsRefused) {
   const std::string before = read(model_);
-  expect_failure(qcc({"compile", model_, "--precision", "fp16", "-o", model_}), 2, "is an input of this command");
+  expect_failure(qcc({"compile", model_, "--precision", "fp16", "-o", model_}), 2,
+                 "is an input of this command");
   fs::create_symlink(model_, path("alias.onnx"));
-  expect_failure(qcc({"compile", path("alias.onnx"), "--precision", "fp16", "-o", model_}), 2, "is an input");
+  expect_failure(qcc({"compile", path("alias.onnx"), "--precision", "fp16", "-o", model_}), 2,
+                 "is an input");
   expect_failure(qcc({"inspect", model_, "--json", model_}), 2, "is an input");
   EXPECT_EQ(read(model_), before);
 }
@@ -121,21 +131,25 @@ TEST_F(CliTest, OutputThatIsAnInputIsRefused) {
 TEST_F(CliTest, FullDiskIsAnError) {
   if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full";
   expect_failure(qcc({"inspect", model_, "--json", "/dev/full"}), 1, "/dev/full: cannot write");
-  expect_failure(qcc({"compile", model_, "--precision", "fp16", "-o", "/dev/full"}), 1, "/dev/full");
-  expect_failure(qcc({"eval", model_, "--data", data(), "--predictions", "/dev/full"}), 1, "/dev/full");
+  expect_failure(qcc({"compile", model_, "--precision", "fp16", "-o", "/dev/full"}), 1,
+                 "/dev/full");
+  expect_failure(qcc({"eval", model_, "--data", data(), "--predictions", "/dev/full"}), 1,
+                 "/dev/full");
   expect_failure(qcc({"eval", model_, "--data", data(), "--json", "/dev/full"}), 1, "/dev/full");
 }
 
 TEST_F(CliTest, FailedWriteLeavesTheOldFileAndNoTemporary) {
   const std::string target = path("keep.txt");
   std::ofstream(target) << "old";
-  EXPECT_THROW(write_file(target, [](std::ostream& f) {
-                 f << "new";
-                 throw std::runtime_error("interrupted");
-               }),
+  EXPECT_THROW(write_file(target,
+                          [](std::ostream& f) {
+                            f << "new";
+                            throw std::runtime_error("interrupted");
+                          }),
                std::runtime_error);
   EXPECT_EQ(read(target), "old");
-  for (const auto& e : fs::directory_iterator(dir_)) EXPECT_EQ(e.path().filename().string().find(".keep"), std::string::npos);
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find(".keep"), std::string::npos);
   write_file(target, [](std::ostream& f) { f << "new"; });
   EXPECT_EQ(read(target), "new");
   EXPECT_THROW(write_file(dir_.string(), [](std::ostream& f) { f << "x"; }), std::runtime_error);
@@ -162,7 +176,8 @@ TEST_F(CliTest, EvalReportsFinishedModelsBeforeFailing) {
 
 TEST_F(CliTest, OutputsThatAreNotOneRowPerImageAreErrors) {
   // [1, 3N]: one row whatever the batch; [3N]: no rows at all; [N, 0]: no classes.
-  const std::string rows = path("one_row.onnx"), flat = path("flat.onnx"), empty = path("empty.onnx");
+  const std::string rows = path("one_row.onnx"), flat = path("flat.onnx"),
+                    empty = path("empty.onnx");
   test::GraphBuilder b1;
   Value* x1 = b1.input("input", {kDynamicDim, 3, 299, 299});
   Value* g1 = b1.node(Op::GlobalAveragePool, {x1})->out();
@@ -175,11 +190,17 @@ TEST_F(CliTest, OutputsThatAreNotOneRowPerImageAreErrors) {
   save_onnx_file(b2.graph(), flat);
   test::GraphBuilder b3;
   Value* x3 = b3.input("input", {kDynamicDim, 3, 299, 299});
-  Value* g3 = b3.node(Op::Flatten, {b3.node(Op::GlobalAveragePool, {x3})->out()}, attrs({{"axis", int64_t{1}}}))->out();
-  b3.output(b3.node(Op::Slice, {g3}, attrs({{"starts", std::vector<int64_t>{0}}, {"ends", std::vector<int64_t>{0}},
-                                             {"axes", std::vector<int64_t>{1}}}))->out());
+  Value* g3 = b3.node(Op::Flatten, {b3.node(Op::GlobalAveragePool, {x3})->out()},
+                      attrs({{"axis", int64_t{1}}}))
+                  ->out();
+  b3.output(b3.node(Op::Slice, {g3},
+                    attrs({{"starts", std::vector<int64_t>{0}},
+                           {"ends", std::vector<int64_t>{0}},
+                           {"axes", std::vector<int64_t>{1}}}))
+                ->out());
   save_onnx_file(b3.graph(), empty);
-  expect_failure(qcc({"run", rows, image("a", "1.png"), image("b", "2.png")}), 1, "expected f32 [2 images, classes]");
+  expect_failure(qcc({"run", rows, image("a", "1.png"), image("b", "2.png")}), 1,
+                 "expected f32 [2 images, classes]");
   expect_failure(qcc({"eval", flat, "--data", data()}), 1, "model output is f32[6]");
   expect_failure(qcc({"run", empty, image("a", "1.png")}), 1, "f32[1,0]");
 }
@@ -189,12 +210,15 @@ TEST_F(CliTest, EmptyInputDimensionIsAnErrorNotASignal) {
   m.input("x", {-1, 3, 0, 8});
   m.node("GlobalAveragePool", {"x"}, {"y"}, "gap");
   m.output("y");
-  expect_failure(qcc({"bench", m.save(dir_, "dim0.onnx"), "--iters", "1", "--batch", "1"}), 1, "empty");
+  expect_failure(qcc({"bench", m.save(dir_, "dim0.onnx"), "--iters", "1", "--batch", "1"}), 1,
+                 "empty");
 }
 
 TEST_F(CliTest, LabelsMustBeAFile) {
-  expect_failure(qcc({"run", model_, image("a", "1.png"), "--labels", data()}), 1, "not a regular file");
-  expect_failure(qcc({"eval", model_, "--data", data(), "--labels", data()}), 1, "not a regular file");
+  expect_failure(qcc({"run", model_, image("a", "1.png"), "--labels", data()}), 1,
+                 "not a regular file");
+  expect_failure(qcc({"eval", model_, "--data", data(), "--labels", data()}), 1,
+                 "not a regular file");
 }
 
 TEST_F(CliTest, RunReportsUnreadableImagesAndStillClassifiesTheOthers) {
@@ -208,14 +232,16 @@ TEST_F(CliTest, CompileRefusesWhatQccCannotRun) {
   test::OnnxModel none;
   none.input("x", {-1, 4});
   none.node("Relu", {"x"}, {"y"});
-  expect_failure(qcc({"compile", none.save(dir_, "none.onnx"), "--precision", "fp16", "-o", path("o.onnx")}), 1,
-                 "no outputs");
+  expect_failure(
+      qcc({"compile", none.save(dir_, "none.onnx"), "--precision", "fp16", "-o", path("o.onnx")}),
+      1, "no outputs");
   test::OnnxModel dw;
   dw.input("x", {-1, 4, 8, 8}).init("w", test::random_tensor({4, 1, 3, 3}, 1));
   test::set_int(dw.node("Conv", {"x", "w"}, {"y"}, "dw"), "group", 4);
   dw.output("y");
-  expect_failure(qcc({"compile", dw.save(dir_, "dw.onnx"), "--precision", "fp16", "-o", path("o.onnx")}), 1,
-                 "grouped convolution");
+  expect_failure(
+      qcc({"compile", dw.save(dir_, "dw.onnx"), "--precision", "fp16", "-o", path("o.onnx")}), 1,
+      "grouped convolution");
   EXPECT_FALSE(fs::exists(path("o.onnx")));
 }
 
@@ -228,15 +254,17 @@ TEST_F(CliTest, NanWeightsAreAnErrorNamingTheLayer) {
       v->data = std::make_shared<const Tensor>(std::move(t));
     }
   save_onnx_file(g, path("inf.onnx"));
-  expect_failure(qcc({"compile", path("inf.onnx"), "--precision", "int8", "--calib", data(), "-o", path("q.onnx")}), 1,
-                 "holds NaN or Inf");
+  expect_failure(qcc({"compile", path("inf.onnx"), "--precision", "int8", "--calib", data(), "-o",
+                      path("q.onnx")}),
+                 1, "holds NaN or Inf");
 }
 
 TEST_F(CliTest, ImagePixelLimitIsAnOption) {
   Result r = qcc({"eval", model_, "--data", data(), "--max-image-pixels", "1000"});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("no image could be evaluated"), std::string::npos) << r.err;
-  expect_failure(qcc({"eval", model_, "--data", data(), "--max-image-pixels", "0"}), 2, "--max-image-pixels");
+  expect_failure(qcc({"eval", model_, "--data", data(), "--max-image-pixels", "0"}), 2,
+                 "--max-image-pixels");
 }
 
 TEST_F(CliTest, ModelByteLimitIsAnOption) {
