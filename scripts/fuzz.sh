@@ -19,6 +19,6 @@ nice -n 10 "build-asan/tests/fuzz/fuzz_$target" "$work/corpus" "build-asan/fuzz/
   -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2048 -print_final_stats=1 \
   -artifact_prefix="$work/" >"$work/last.log" 2>&1 || status=$?
 echo "fuzz_$target, $seconds s (full log: $work/last.log):"
-grep -E '^#[0-9]+ +(INITED|DONE)|^stat::' "$work/last.log" || true
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::' "$work/last.log" || true
 [ $status -eq 0 ] || tail -n 60 "$work/last.log"
 exit $status

@@ -91,12 +91,21 @@ inline void set_string(onnx::NodeProto& n, const std::string& name, const std::s
   a->set_s(v);
 }
 
-/// A fresh folder per test process (and name), removed by the caller when it wants.
+/// A fresh folder per test process (and name), removed when the process exits.
 inline std::filesystem::path temp_folder(const std::string& name) {
+  struct Cleanup {
+    std::vector<std::filesystem::path> dirs;
+    ~Cleanup() {
+      std::error_code ec;
+      for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+    }
+  };
+  static Cleanup cleanup;
   auto d =
       std::filesystem::temp_directory_path() / ("qcc_" + name + "_" + std::to_string(::getpid()));
   std::filesystem::remove_all(d);
   std::filesystem::create_directories(d);
+  cleanup.dirs.push_back(d);
   return d;
 }
 

@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     int64_t macs = 0;
     for (const auto& n : plan.graph().nodes()) macs += qcc::node_macs(*n);
     if (macs <= 1'000'000 && plan.memory().arena_bytes <= (1 << 20)) session.run(ins);
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    qcc::fuzz::check_rejection(e);
   }
   return 0;
 }

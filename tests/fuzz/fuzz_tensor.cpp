@@ -16,7 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (int64_t i = 0; i < t.numel(); ++i) sum += t.as_double(i);
     static volatile double sink;
     sink = sum;
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    qcc::fuzz::check_rejection(e);
   }
   return 0;
 }

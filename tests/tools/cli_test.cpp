@@ -275,5 +275,25 @@ TEST_F(CliTest, HostileNamesStayOnOneLine) {
   expect_failure(qcc({"inspect", path("no\nsuch\x1b.onnx")}), 1, "no\\x0Asuch\\x1B.onnx");
 }
 
+TEST_F(CliTest, ResultsDoNotDependOnThreadsAndInt8CompileIsReproducible) {
+  std::string q[2], pred[2];
+  for (int t = 0; t < 2; ++t) {
+    const std::string threads = std::to_string(t + 1), out = path("q" + threads + ".onnx");
+    ASSERT_EQ(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o", out,
+                   "--threads", threads})
+                  .code,
+              0);
+    q[t] = read(out);
+    ASSERT_EQ(
+        qcc({"eval", out, "--data", data(), "--predictions", path("p.txt"), "--threads", threads})
+            .code,
+        0);
+    pred[t] = read(path("p.txt"));
+  }
+  EXPECT_EQ(q[0], q[1]);
+  EXPECT_EQ(pred[0], pred[1]);
+  EXPECT_FALSE(pred[0].empty());
+}
+
 }  // namespace
 }  // namespace qcc
