@@ -18,7 +18,7 @@ const cli::CommandSpec& run_spec() {
       "An image that cannot be read is reported and skipped; the exit code is then 1.",
       {{"top", "K", "classes to print per image", "5"},
        {"labels", "FILE", "class names, one per line (line k = class k)", ""},
-       {"batch", "N", "images per inference batch", "16", {{1, 4096}}},
+       {"batch", "N", "images per inference batch (bounds the memory)", "8", {{1, 4096}}},
        threads_option(),
        max_model_bytes_option(),
        max_image_pixels_option()},
@@ -66,7 +66,7 @@ int run_run(const cli::Args& a) {
   int64_t failed = 0;
   // Batches bound the memory: a long list of images is never one tensor.
   session.arena().execute([&] {
-    for_each_batch(images, static_cast<int>(a.integer("batch", 16)), preprocess_options(a), 1, [&](Batch& b) {
+    for_each_batch(images, static_cast<int>(a.integer("batch", 8)), preprocess_options(a), 1, [&](Batch& b) {
       for (auto& [i, why] : b.failed) std::cerr << printable(images[i]) << ": " << why << "\n";
       failed += static_cast<int64_t>(b.failed.size());
       if (b.indices.empty()) return;

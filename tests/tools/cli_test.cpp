@@ -295,5 +295,22 @@ TEST_F(CliTest, ResultsDoNotDependOnThreadsAndInt8CompileIsReproducible) {
   EXPECT_FALSE(pred[0].empty());
 }
 
+TEST_F(CliTest, CalibrationSkipsAndCountsBadImages) {
+  const fs::path calib = dir_ / "calib";
+  fs::create_directories(calib);
+  write_png(calib / "good.png", 320, 300);
+  std::vector<uint8_t> row(60000, 7);  // a PNG bomb: 60000x1 pixels resize to 20520000x342
+  ASSERT_TRUE(stbi_write_png((calib / "bomb.png").c_str(), 60000, 1, 1, row.data(), 60000));
+  std::ofstream(calib / "broken.jpg") << "\xff\xd8 nothing";
+  const std::string report = path("calib_report.json");
+  Result r = qcc({"compile", model_, "--precision", "int8", "--calib", calib.string(), "-o",
+                  path("c.onnx"), "--report", report});
+  EXPECT_EQ(r.code, 0) << r.err;
+  const std::string j = read(report);
+  EXPECT_NE(j.find("\"calibration_images\": 1"), std::string::npos) << j;
+  EXPECT_NE(j.find("bomb.png: image of 60000x1 resizes to"), std::string::npos) << j;
+  EXPECT_NE(j.find("broken.jpg"), std::string::npos) << j;
+}
+
 }  // namespace
 }  // namespace qcc
