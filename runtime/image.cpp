@@ -9,10 +9,16 @@
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_FAILURE_USERMSG
+// Only the formats qcc lists as images (image_folder.h): every other decoder is attack surface.
+#define STBI_ONLY_JPEG
+#define STBI_ONLY_PNG
+#define STBI_ONLY_BMP
+#define STBI_ONLY_PNM
 #include <stb/stb_image.h>
 
 #include "ir/printable.h"
 #include "kernels/resize.h"
+#include "runtime/stb_guard.h"
 
 namespace qcc {
 
@@ -61,20 +67,42 @@ void preprocess(const uint8_t* px, Size in, const Preprocess& p, float* out) {
     }
 }
 
-// The decode steps shared by files and memory: header, size check, decode, preprocess. Any
-// failure (including running out of memory) is returned as the reason.
-template <typename Info, typename Load>
-std::string decode_checked(Info info, Load load, const Preprocess& p, float* out) {
-  auto failed = [] {
-    const char* why = stbi_failure_reason();
-    return std::string("cannot decode image: ") + (why ? why : "unknown error");
-  };
+std::string failed() {
+  const char* why = stbi_failure_reason();
+  return std::string("cannot decode image: ") + (why ? why : "unknown error");
+}
+
+}  // namespace
+
+std::string load_image(const std::string& path, const Preprocess& p, float* out) {
   try {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) return "not a regular file";
+    // No encoding of an image within the pixel limit takes more than 8 bytes per pixel.
+    const uintmax_t size = std::filesystem::file_size(path, ec);
+    if (ec || size > static_cast<uintmax_t>(p.max_pixels) * 8 + (1 << 20))
+      return "file of " + std::to_string(size) + " bytes is larger than any image within --max-image-pixels";
+    std::vector<uint8_t> bytes(size);
+    std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
+    if (!f || std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size()) return "cannot read";
+    return decode_image(bytes.data(), bytes.size(), p, out);
+  } catch (const std::exception& e) {
+    return std::string("cannot read image: ") + e.what();
+  }
+}
+
+// Header, size check, decode, preprocess. Any failure (including running out of memory) is
+// returned as the reason.
+std::string decode_image(const uint8_t* data, size_t size, const Preprocess& p, float* out) {
+  try {
+    if (size > static_cast<size_t>(INT32_MAX)) return "encoded image larger than 2 GB";
+    if (std::string err = stb_input_problem(data, size); !err.empty()) return err;
+    const int n = static_cast<int>(size);
     int w = 0, h = 0, channels = 0;
-    if (!info(&w, &h, &channels)) return failed();
+    if (!stbi_info_from_memory(data, n, &w, &h, &channels)) return failed();
     if (std::string err = check_size({w, h}, p); !err.empty()) return err;
     int dw = 0, dh = 0;
-    Pixels px(load(&dw, &dh, &channels), stbi_image_free);
+    Pixels px(stbi_load_from_memory(data, n, &dw, &dh, &channels, 3), stbi_image_free);
     if (!px) return failed();
     if (dw != w || dh != h) return "image header and data disagree on the size";
     preprocess(px.get(), {w, h}, p, out);
@@ -82,25 +110,6 @@ std::string decode_checked(Info info, Load load, const Preprocess& p, float* out
   } catch (const std::exception& e) {
     return std::string("cannot decode image: ") + e.what();
   }
-}
-
-}  // namespace
-
-std::string load_image(const std::string& path, const Preprocess& p, float* out) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return "not a regular file";
-  std::unique_ptr<FILE, int (*)(FILE*)> f(std::fopen(path.c_str(), "rb"), std::fclose);
-  if (!f) return "cannot open";
-  return decode_checked([&](int* w, int* h, int* c) { return stbi_info_from_file(f.get(), w, h, c); },
-                        [&](int* w, int* h, int* c) { return stbi_load_from_file(f.get(), w, h, c, 3); }, p, out);
-}
-
-std::string decode_image(const uint8_t* data, size_t size, const Preprocess& p, float* out) {
-  if (size > static_cast<size_t>(INT32_MAX)) return "encoded image larger than 2 GB";
-  const int n = static_cast<int>(size);
-  return decode_checked([&](int* w, int* h, int* c) { return stbi_info_from_memory(data, n, w, h, c); },
-                        [&](int* w, int* h, int* c) { return stbi_load_from_memory(data, n, w, h, c, 3); }, p,
-                        out);
 }
 
 Tensor load_image_tensor(const std::string& path, const Preprocess& p) {

@@ -113,17 +113,15 @@ void images(const fs::path& dir) {
   auto write = [](void* ctx, void* data, int size) {
     static_cast<std::string*>(ctx)->append(static_cast<const char*>(data), size);
   };
-  std::string png, gray, bmp, jpg, tga;
+  std::string png, gray, bmp, jpg;
   stbi_write_png_to_func(write, &png, 40, 30, 3, px.data(), 40 * 3);
   stbi_write_png_to_func(write, &gray, 40, 30, 1, px.data(), 40);
   stbi_write_bmp_to_func(write, &bmp, 40, 30, 3, px.data());
   stbi_write_jpg_to_func(write, &jpg, 40, 30, 3, px.data(), 60);
-  stbi_write_tga_to_func(write, &tga, 40, 30, 3, px.data());
   save(dir / "rgb.png", png);
   save(dir / "gray.png", gray);
   save(dir / "rgb.bmp", bmp);
   save(dir / "rgb.jpg", jpg);
-  save(dir / "rgb.tga", tga);
   save(dir / "rgb.ppm", "P6\n4 4\n255\n" + std::string(48, '\x80'));
 }
 

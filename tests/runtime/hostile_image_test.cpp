@@ -107,5 +107,24 @@ TEST(HostileImageTest, SymlinkLoopInAFolderIsSkipped) {
   EXPECT_EQ(find_images(dir.string()).size(), 1u);
 }
 
+// Found by fuzz_image in Debian's stb_image 2.27: a JPEG Huffman table of more than 256 codes
+// overflows its tables, and a PNM header number of 10+ digits overflows an int.
+TEST(HostileImageTest, InputsThatCrashStbImageAreRefusedFirst) {
+  std::string dht = "\xff\xd8\xff\xc4";
+  dht += std::string("\x01\x13", 2) + std::string(1, '\0') + std::string(16, '\xff') +
+         std::string(300, '\x07');
+  EXPECT_NE(decode(dht).find("Huffman table with more than 256 codes"), std::string::npos);
+  EXPECT_NE(decode("P6\n# big\n99999999999 2\n255\n").find("number too long"), std::string::npos);
+  std::string jpg;
+  std::vector<uint8_t> px(320 * 300 * 3, 90);
+  stbi_write_jpg_to_func(
+      [](void* ctx, void* data, int size) {
+        static_cast<std::string*>(ctx)->append(static_cast<char*>(data), size);
+      },
+      &jpg, 320, 300, 3, px.data(), 80);
+  EXPECT_EQ(decode(jpg), "");  // real JPEGs still decode
+  EXPECT_EQ(decode("P6\n320 300\n255\n" + std::string(320 * 300 * 3, '\x40')), "");
+}
+
 }  // namespace
 }  // namespace qcc

@@ -1,0 +1,69 @@
+#include "runtime/stb_guard.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace qcc {
+
+namespace {
+
+// Walks the JPEG markers (skipping entropy-coded data to the next real marker, as decoders do) and
+// checks every table of every DHT segment.
+bool jpeg_huffman_tables_ok(const uint8_t* p, size_t n) {
+  size_t i = 2;
+  while (i + 4 <= n) {
+    const uint8_t m = p[i + 1];
+    // Entropy-coded data, fill bytes, stuffed zeros, RSTn, SOI/EOI and TEM carry no length.
+    if (p[i] != 0xFF || m == 0xFF) {
+      ++i;
+      continue;
+    }
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD9)) {
+      i += 2;
+      continue;
+    }
+    const size_t len = size_t{p[i + 2]} << 8 | p[i + 3];
+    if (m == 0xC4) {
+      const size_t end = std::min(n, i + 2 + len);
+      for (size_t t = i + 4; t + 17 <= end;) {
+        size_t codes = 0;
+        for (size_t k = 1; k <= 16; ++k) codes += p[t + k];
+        if (codes > 256) return false;
+        t += 17 + codes;
+      }
+    }
+    i += len < 2 ? 2 : 2 + len;
+  }
+  return true;
+}
+
+// The three header numbers of a binary PNM (P5/P6) after whitespace and # comments, as stb_image
+// reads them: none may have more than 9 digits.
+bool pnm_numbers_fit(const uint8_t* p, size_t n) {
+  size_t i = 2;
+  for (int number = 0; number < 3; ++number) {
+    while (i < n && (std::isspace(p[i]) || p[i] == '#')) {
+      if (p[i] == '#')
+        while (i < n && p[i] != '\n' && p[i] != '\r') ++i;
+      else
+        ++i;
+    }
+    size_t digits = 0;
+    while (i < n && std::isdigit(p[i])) ++i, ++digits;
+    if (digits > 9) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string stb_input_problem(const uint8_t* data, size_t size) {
+  if (size >= 2 && data[0] == 0xFF && data[1] == 0xD8 && !jpeg_huffman_tables_ok(data, size))
+    return "corrupt JPEG (Huffman table with more than 256 codes)";
+  if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6') &&
+      !pnm_numbers_fit(data, size))
+    return "corrupt PNM header (number too long)";
+  return {};
+}
+
+}  // namespace qcc
