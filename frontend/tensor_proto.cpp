@@ -134,8 +134,8 @@ Tensor tensor_from_proto(const onnx::TensorProto& p, const std::string& base_dir
   Tensor t(*dt, shape);
   if (external) {
     read_external(p, base_dir, t);
-  } else if (p.has_raw_data() && t.nbytes()) {  // (memcpy may not see an empty tensor's null data)
-    std::memcpy(t.raw(), p.raw_data().data(), t.nbytes());
+  } else if (p.has_raw_data()) {
+    if (t.nbytes()) std::memcpy(t.raw(), p.raw_data().data(), t.nbytes());  // (an empty tensor's data is null)
   } else {
     switch (*dt) {
       case DType::f32: copy_converted<float>(t, p.float_data()); break;

@@ -7,10 +7,17 @@ namespace qcc {
 
 namespace {
 
-// Walks the JPEG markers (skipping entropy-coded data to the next real marker, as decoders do) and
-// checks every table of every DHT segment.
-bool jpeg_huffman_tables_ok(const uint8_t* p, size_t n) {
-  size_t i = 2;
+// Where the markers after SOI begin if stb_image would read `p` as a JPEG (SOI may follow any
+// number of 0xFF fill bytes), else 0.
+size_t jpeg_body(const uint8_t* p, size_t n) {
+  size_t i = 0;
+  while (i < n && p[i] == 0xFF) ++i;
+  return i > 0 && i < n && p[i] == 0xD8 ? i + 1 : 0;
+}
+
+// Walks the JPEG markers from `i` (skipping entropy-coded data to the next real marker, as
+// decoders do) and checks every table of every DHT segment.
+bool jpeg_huffman_tables_ok(const uint8_t* p, size_t n, size_t i) {
   while (i + 4 <= n) {
     const uint8_t m = p[i + 1];
     // Entropy-coded data, fill bytes, stuffed zeros, RSTn, SOI/EOI and TEM carry no length.
@@ -58,7 +65,7 @@ bool pnm_numbers_fit(const uint8_t* p, size_t n) {
 }  // namespace
 
 std::string stb_input_problem(const uint8_t* data, size_t size) {
-  if (size >= 2 && data[0] == 0xFF && data[1] == 0xD8 && !jpeg_huffman_tables_ok(data, size))
+  if (size_t body = jpeg_body(data, size); body && !jpeg_huffman_tables_ok(data, size, body))
     return "corrupt JPEG (Huffman table with more than 256 codes)";
   if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6') &&
       !pnm_numbers_fit(data, size))

@@ -314,6 +314,8 @@ TEST(HostileModelTest,
   Tensor t = tensor_from_bytes(p.SerializeAsString(), dir().string());
   EXPECT_EQ(t.shape(), (Shape{0, 3}));
   EXPECT_EQ(t.nbytes(), 0u);
+  p.add_float_data(1.f);  // raw_data (empty) wins over typed data, which must not be copied
+  EXPECT_EQ(tensor_from_bytes(p.SerializeAsString(), dir().string()).nbytes(), 0u);
 }
 
 }  // namespace
