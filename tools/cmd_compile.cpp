@@ -24,8 +24,8 @@ const cli::CommandSpec& compile_spec() {
       {{"precision", "P", "fp16 or int8 (required)", ""},
        {"o", "OUT.onnx", "output model (required)", "", {}, true},
        {"calib", "DIR", "int8: calibration images, searched recursively (required for int8)", ""},
-       {"calib-count", "N", "int8: images used, spread evenly over the folder", "1000"},
-       {"calib-batch", "N", "int8: images per calibration batch", "16"},
+       {"calib-count", "N", "int8: images used, spread evenly over the folder", "1000", {{1, 1 << 30}}},
+       {"calib-batch", "N", "int8: images per calibration batch", "16", {{1, 4096}}},
        {"calib-method", "M", "int8: minmax (extremes over all images) or minmax-avg (per-batch\n"
         "                             min/max averaged, ONNX Runtime's MinMax moving_average)", "minmax-avg"},
        {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
