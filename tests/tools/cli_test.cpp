@@ -104,6 +104,11 @@ TEST_F(CliTest, ThreadCountsOutsideTheRangeAreUsageErrors) {
                    "--threads");
   expect_failure(qcc({"run", model_, image("a", "1.png"), "--threads", "1025"}), 2,
                  "must be in 0..1024");
+  // An int cast would wrap these to 0: an endless loop over empty batches.
+  expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o",
+                      path("q.onnx"), "--calib-batch", "4294967296"}),
+                 2, "--calib-batch must be in 1..4096");
+  expect_failure(qcc({"eval", model_, "--data", data(), "--batch", "4294967296"}), 2, "--batch");
   EXPECT_EQ(
       qcc({"bench", model_, "--threads", "1", "--iters", "1", "--warmup", "0", "--batch", "1"})
           .code,
