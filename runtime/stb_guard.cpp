@@ -31,10 +31,11 @@ bool jpeg_huffman_tables_ok(const uint8_t* p, size_t n, size_t i) {
     }
     const size_t len = size_t{p[i + 2]} << 8 | p[i + 3];
     if (m == 0xC4) {
-      const size_t end = std::min(n, i + 2 + len);
-      for (size_t t = i + 4; t + 17 <= end;) {
+      // Tables follow each other while the segment lasts; stb_image reads a table cut short by the
+      // end of the data with zeros for the missing bytes, so the counts present must fit too.
+      for (size_t t = i + 4; t < std::min(n, i + 2 + len);) {
         size_t codes = 0;
-        for (size_t k = 1; k <= 16; ++k) codes += p[t + k];
+        for (size_t k = t + 1; k <= t + 16 && k < n; ++k) codes += p[k];
         if (codes > 256) return false;
         t += 17 + codes;
       }
