@@ -1,5 +1,6 @@
 // qcc compile: FP32 ONNX -> FP16 or MinMax-calibrated symmetric INT8 ONNX (standard QDQ).
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 
@@ -93,6 +94,9 @@ int run_compile(const cli::Args& a) {
     progress.finish();
     for (const auto& s : cal.skipped) std::cerr << "skipped " << s << "\n";
     if (cal.images == 0) throw std::runtime_error(a.str("calib") + ": no calibration image could be decoded");
+    for (const auto& [name, r] : cal.ranges)  // an int8 scale cannot represent an infinite range
+      if (!std::isfinite(r.lo) || !std::isfinite(r.hi))
+        throw std::runtime_error(in + ": activation '" + name + "' is not finite on the calibration images");
     Int8Options opt;
     for (auto& [k, v] : method == "minmax" ? cal.ranges : cal.mean_ranges) opt.ranges[k] = v;
     opt.per_channel = scales == "channel";

@@ -264,6 +264,21 @@ TEST_F(CliTest, NanWeightsAreAnErrorNamingTheLayer) {
                  1, "holds NaN or Inf");
 }
 
+TEST_F(CliTest, NonFiniteActivationsAreAnErrorAtCalibration) {
+  Graph g = classifier([](test::GraphBuilder& b, Value* v) {
+    // Finite weights of 3e38, then a square: the activations overflow to infinity.
+    Value* w =
+        b.graph().add_constant("huge", Tensor::from_floats({3, 3}, std::vector<float>(9, 3e38f)));
+    v = b.node(Op::Gemm, {v, w}, attrs({{"transB", int64_t{1}}}))->out();
+    v = b.node(Op::Mul, {v, v})->out();
+    return v;
+  });
+  save_onnx_file(g, path("overflow.onnx"));
+  expect_failure(qcc({"compile", path("overflow.onnx"), "--precision", "int8", "--calib", data(),
+                      "-o", path("q.onnx")}),
+                 1, "is not finite on the calibration images");
+}
+
 TEST_F(CliTest, ImagePixelLimitIsAnOption) {
   Result r = qcc({"eval", model_, "--data", data(), "--max-image-pixels", "1000"});
   EXPECT_EQ(r.code, 1);
