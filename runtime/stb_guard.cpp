@@ -46,9 +46,12 @@ bool jpeg_huffman_tables_ok(const uint8_t* p, size_t n, size_t i) {
 }
 
 // The three header numbers of a binary PNM (P5/P6) after whitespace and # comments, as stb_image
-// reads them: none may have more than 9 digits.
-bool pnm_numbers_fit(const uint8_t* p, size_t n) {
+// reads them: none may have more than 9 digits, and the last (the maximum value) must make 8-bit
+// samples -- stb_image converts 16-bit samples to RGB as if they were 8-bit, then reads twice the
+// bytes it converted.
+std::string pnm_problem(const uint8_t* p, size_t n) {
   size_t i = 2;
+  uint64_t value = 0;
   for (int number = 0; number < 3; ++number) {
     while (i < n && (std::isspace(p[i]) || p[i] == '#')) {
       if (p[i] == '#')
@@ -57,10 +60,10 @@ bool pnm_numbers_fit(const uint8_t* p, size_t n) {
         ++i;
     }
     size_t digits = 0;
-    while (i < n && std::isdigit(p[i])) ++i, ++digits;
-    if (digits > 9) return false;
+    for (value = 0; i < n && std::isdigit(p[i]); ++i, ++digits) value = value * 10 + (p[i] - '0');
+    if (digits > 9) return "corrupt PNM header (number too long)";
   }
-  return true;
+  return value > 255 ? "16-bit PNM is not supported" : "";
 }
 
 }  // namespace
@@ -68,9 +71,8 @@ bool pnm_numbers_fit(const uint8_t* p, size_t n) {
 std::string stb_input_problem(const uint8_t* data, size_t size) {
   if (size_t body = jpeg_body(data, size); body && !jpeg_huffman_tables_ok(data, size, body))
     return "corrupt JPEG (Huffman table with more than 256 codes)";
-  if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6') &&
-      !pnm_numbers_fit(data, size))
-    return "corrupt PNM header (number too long)";
+  if (size >= 2 && data[0] == 'P' && (data[1] == '5' || data[1] == '6'))
+    return pnm_problem(data, size);
   return {};
 }
 

@@ -108,7 +108,8 @@ TEST(HostileImageTest, SymlinkLoopInAFolderIsSkipped) {
 }
 
 // Found by fuzz_image in Debian's stb_image 2.27: a JPEG Huffman table of more than 256 codes
-// overflows its tables, and a PNM header number of 10+ digits overflows an int.
+// overflows its tables, a PNM header number of 10+ digits overflows an int, and a 16-bit PNM is
+// converted as 8-bit, then read past its end.
 TEST(HostileImageTest, InputsThatCrashStbImageAreRefusedFirst) {
   std::string dht = "\xff\xd8\xff\xc4";
   dht += std::string("\x01\x13", 2) + std::string(1, '\0') + std::string(16, '\xff') +
@@ -121,6 +122,8 @@ TEST(HostileImageTest, InputsThatCrashStbImageAreRefusedFirst) {
                 .find("more than 256"),
             std::string::npos);
   EXPECT_NE(decode("P6\n# big\n99999999999 2\n255\n").find("number too long"), std::string::npos);
+  EXPECT_NE(decode("P554 554 \n\n524\n" + std::string(1000, '\x80')).find("16-bit PNM"),
+            std::string::npos);
   std::string jpg;
   std::vector<uint8_t> px(320 * 300 * 3, 90);
   stbi_write_jpg_to_func(
