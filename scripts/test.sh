@@ -10,6 +10,6 @@ scripts/build.sh
 (cd build && ctest --output-on-failure -j"$(nproc)" -L unit)
 scripts/build_asan.sh
 (cd build-asan && ctest --output-on-failure -j"$(nproc)" -L unit)
-for target in import image tensor; do scripts/fuzz.sh "$target" 60; done
+for target in import image tensor; do QCC_FUZZ_SEED=1 scripts/fuzz.sh "$target" 60; done
 cd build
 ctest --output-on-failure -L e2e
