@@ -7,13 +7,6 @@
 #include <stdexcept>
 #include <vector>
 
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_FAILURE_USERMSG
-// Only the formats qcc lists as images (image_folder.h): every other decoder is attack surface.
-#define STBI_ONLY_JPEG
-#define STBI_ONLY_PNG
-#define STBI_ONLY_BMP
-#define STBI_ONLY_PNM
 #include <stb/stb_image.h>
 
 #include "ir/printable.h"

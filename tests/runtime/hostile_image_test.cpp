@@ -132,6 +132,11 @@ TEST(HostileImageTest, InputsThatCrashStbImageAreRefusedFirst) {
       },
       &jpg, 320, 300, 3, px.data(), 80);
   EXPECT_EQ(decode(jpg), "");  // real JPEGs still decode
+  // A zero-length IDAT chunk: stb_image copies 0 bytes to a null buffer (benign, built without
+  // the nonnull check); the truncated image is then a reason.
+  std::string png = png_bytes(40, 30);
+  png.insert(33, std::string("\0\0\0\0IDAT\0\0\0\0", 12));
+  EXPECT_NE(decode(png.substr(0, 45) + "x^cd`"), "");
   EXPECT_EQ(decode("P6\n320 300\n255\n" + std::string(320 * 300 * 3, '\x40')), "");
 }
 
