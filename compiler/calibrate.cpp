@@ -37,13 +37,13 @@ void observe_batch(Session& session, const Tensor& batch, CalibrationProfile& pr
 }
 
 CalibrationProfile calibrate(const Graph& optimized, const std::vector<std::string>& images, int batch,
-                             int threads, const std::function<void(int64_t)>& progress) {
+                             int threads, const Preprocess& pre, const std::function<void(int64_t)>& progress) {
   CalibrationProfile profile;
   profile.fingerprint = graph_fingerprint(optimized);
   Session session(optimized.clone(), threads, /*optimize=*/false);
   if (session.graph().inputs.size() != 1) throw std::runtime_error("calibration needs a model with one image input");
   session.arena().execute([&] {
-    for_each_batch(images, batch, Preprocess{}, 2, [&](Batch& b) {
+    for_each_batch(images, batch, pre, 2, [&](Batch& b) {
       for (auto& [i, why] : b.failed) profile.skipped.push_back(images[i] + ": " + why);
       if (!b.indices.empty()) {
         observe_batch(session, b.input, profile);

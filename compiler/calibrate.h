@@ -11,6 +11,7 @@
 
 #include "compiler/histogram.h"
 #include "ir/graph.h"
+#include "runtime/image.h"
 #include "runtime/session.h"
 
 namespace qcc {
@@ -28,8 +29,8 @@ struct CalibrationProfile {
 void observe_batch(Session& session, const Tensor& batch, CalibrationProfile& profile);
 
 /// Calibrates `optimized` (an FP32 graph after the optimization pipeline) on `images`, decoded
-/// and preprocessed like `qcc eval` does, `batch` at a time. `progress` gets the images done.
+/// and preprocessed by `pre`, `batch` at a time. `progress` gets the images done.
 CalibrationProfile calibrate(const Graph& optimized, const std::vector<std::string>& images, int batch,
-                             int threads, const std::function<void(int64_t)>& progress);
+                             int threads, const Preprocess& pre, const std::function<void(int64_t)>& progress);
 
 }  // namespace qcc

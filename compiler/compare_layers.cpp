@@ -69,11 +69,11 @@ std::vector<std::pair<std::string, std::string>> quantized_value_sources(const G
   return out;
 }
 
-BatchSource image_batches(const std::vector<std::string>& images, int batch, std::vector<std::string>* skipped,
-                          std::function<void(int64_t)> progress) {
+BatchSource image_batches(const std::vector<std::string>& images, int batch, const Preprocess& pre,
+                          std::vector<std::string>* skipped, std::function<void(int64_t)> progress) {
   return [=](const std::function<void(const Tensor&)>& consume) {
     int64_t done = 0;
-    for_each_batch(images, batch, Preprocess{}, 1, [&](Batch& b) {
+    for_each_batch(images, batch, pre, 1, [&](Batch& b) {
       for (auto& [i, why] : b.failed) skipped->push_back(images[i] + ": " + why);
       if (!b.indices.empty()) consume(b.input);
       done += static_cast<int64_t>(b.indices.size() + b.failed.size());

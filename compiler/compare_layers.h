@@ -12,6 +12,7 @@
 
 #include "ir/graph.h"
 #include "ir/tensor.h"
+#include "runtime/image.h"
 
 namespace qcc {
 
@@ -39,10 +40,10 @@ std::vector<std::pair<std::string, std::string>> quantized_value_sources(const G
 /// Feeds input batches to a consumer, one after another.
 using BatchSource = std::function<void(const std::function<void(const Tensor&)>&)>;
 
-/// Batches of `images` decoded and preprocessed as `qcc eval` does; undecodable images are
+/// Batches of `images` decoded and preprocessed by `pre`; undecodable images are
 /// appended to `*skipped`; `progress` gets the number of images done.
-BatchSource image_batches(const std::vector<std::string>& images, int batch, std::vector<std::string>* skipped,
-                          std::function<void(int64_t)> progress);
+BatchSource image_batches(const std::vector<std::string>& images, int batch, const Preprocess& pre,
+                          std::vector<std::string>* skipped, std::function<void(int64_t)> progress);
 
 /// Runs every batch through both models (`fp32` and `quantized` as imported; both are optimized
 /// and lowered here) and compares every matched quantized activation and the first outputs.

@@ -8,8 +8,8 @@
 
 namespace qcc {
 
-Graph load_for_compile(const std::string& path) {
-  Graph g = import_onnx_file(path);
+Graph load_for_compile(const std::string& path, const ImportOptions& options) {
+  Graph g = import_onnx_file(path, options);
   run_pipeline(g, optimize_pipeline(), runtime_pass_context());
   return g;
 }
@@ -24,6 +24,11 @@ Int8Report quantize_from_profile(Graph& g, const CalibrationProfile& profile, co
   if (profile.fingerprint != graph_fingerprint(g))
     throw std::runtime_error("the calibration profile was made for another model (or another version of it)" +
                              (profile.model.empty() ? std::string() : ": " + profile.model));
+  for (const auto& [name, s] : profile.values)  // an int8 scale cannot represent an infinite range
+    if (s.hist.nonfinite)
+      throw std::runtime_error((profile.model.empty() ? std::string() : profile.model + ": ") + "activation '" +
+                               name + "' is not finite on the calibration images (" +
+                               std::to_string(s.hist.nonfinite) + " values)");
   Int8Options opt;
   opt.per_channel = options.per_channel;
   opt.unsigned_nonneg = options.unsigned_nonneg;

@@ -2,7 +2,7 @@
 // programs and tests. The CLI only parses flags, calls these and prints.
 //
 //   Graph g = load_for_compile("model.onnx");            // import + graph optimizations
-//   CalibrationProfile p = calibrate(g, images, 16, 0, progress);   // compiler/calibrate.h
+//   CalibrationProfile p = calibrate(g, images, 16, 0, {}, progress);  // compiler/calibrate.h
 //   Int8Report r = quantize_from_profile(g, p, options);  // g becomes a QDQ int8 graph
 //   save_onnx_file(g, "model_int8.onnx");                 // frontend/onnx_export.h
 #pragma once
@@ -12,6 +12,7 @@
 
 #include "compiler/calibrate.h"
 #include "compiler/thresholds.h"
+#include "frontend/onnx_import.h"
 #include "ir/graph.h"
 #include "passes/convert_fp16.h"
 #include "passes/quantize_int8.h"
@@ -19,7 +20,7 @@
 namespace qcc {
 
 /// Imports an ONNX file and runs the optimization pipeline every precision starts from.
-Graph load_for_compile(const std::string& path);
+Graph load_for_compile(const std::string& path, const ImportOptions& options = {});
 
 /// FP16 storage and compute (f32 at the model's inputs and outputs); rewrites `g` in place.
 Fp16Report compile_fp16(Graph& g);

@@ -52,9 +52,9 @@ void AbsHistogram::add(const float* data, int64_t rows, int64_t cols, int64_t st
   cover(max_abs);
   struct Partial {
     std::vector<int64_t> counts;
-    int64_t zeros = 0;
+    int64_t zeros = 0, nonfinite = 0;
   };
-  tbb::enumerable_thread_specific<Partial> parts([&] { return Partial{std::vector<int64_t>(counts.size()), 0}; });
+  tbb::enumerable_thread_specific<Partial> parts([&] { return Partial{std::vector<int64_t>(counts.size()), 0, 0}; });
   const float inv = width > 0 ? 1.f / width : 0.f;
   tbb::parallel_for(tbb::blocked_range<int64_t>(0, rows, 64), [&](const tbb::blocked_range<int64_t>& r) {
     Partial& p = parts.local();
@@ -66,12 +66,15 @@ void AbsHistogram::add(const float* data, int64_t rows, int64_t cols, int64_t st
           ++p.zeros;
         } else if (std::isfinite(a)) {
           ++p.counts[std::min<int64_t>(static_cast<int64_t>(a * inv), kBins - 1)];
+        } else {
+          ++p.nonfinite;
         }
       }
     }
   });
   for (const Partial& p : parts) {
     zeros += p.zeros;
+    nonfinite += p.nonfinite;
     for (size_t i = 0; i < p.counts.size(); ++i) counts[i] += p.counts[i];
   }
 }

@@ -16,6 +16,7 @@ struct AbsHistogram {
   float width = 0;              ///< 0 until the first non-zero value
   std::vector<int64_t> counts;  ///< kBins entries once width > 0
   int64_t zeros = 0;
+  int64_t nonfinite = 0;  ///< NaN and infinities, left out of every statistic
 
   /// Adds the |x| of `rows` rows of `cols` floats, rows `stride` floats apart; `max_abs` is
   /// their largest finite magnitude.

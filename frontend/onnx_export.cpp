@@ -1,10 +1,11 @@
 #include "frontend/onnx_export.h"
 
-#include <fstream>
 #include <set>
 #include <stdexcept>
 
+#include "frontend/file_io.h"
 #include "frontend/tensor_proto.h"
+#include "ir/printable.h"
 #include "ir/shape_inference.h"
 
 namespace qcc {
@@ -150,8 +151,11 @@ onnx::ModelProto export_onnx(const Graph& g) { return Exporter(g).run(); }
 
 void save_onnx_file(const Graph& g, const std::string& path) {
   onnx::ModelProto m = export_onnx(g);
-  std::ofstream f(path, std::ios::binary);
-  if (!f || !m.SerializeToOstream(&f)) throw std::runtime_error(path + ": cannot write model");
+  if (m.ByteSizeLong() > kMaxProtobufBytes)
+    throw std::runtime_error(printable(path) + ": the model is over 2 GB, more than one ONNX file can hold");
+  write_file(path, [&](std::ostream& f) {
+    if (!m.SerializeToOstream(&f)) f.setstate(std::ios::badbit);
+  });
 }
 
 }  // namespace qcc

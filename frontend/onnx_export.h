@@ -13,7 +13,7 @@ namespace qcc {
 
 /// Throws std::runtime_error naming the node when something cannot be expressed in ONNX.
 onnx::ModelProto export_onnx(const Graph& g);
-/// Writes the model; throws naming the file on failure.
+/// Writes the model atomically (see write_file); throws naming the file on failure.
 void save_onnx_file(const Graph& g, const std::string& path);
 
 }  // namespace qcc

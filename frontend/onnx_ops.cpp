@@ -1,10 +1,12 @@
 #include "frontend/onnx_ops.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <stdexcept>
 
 #include "frontend/tensor_proto.h"
+#include "ir/printable.h"
 #include "ir/shape_inference.h"
 
 namespace qcc {
@@ -23,7 +25,68 @@ AttrValue attr_value(const onnx::AttributeProto& a) {
     case onnx::AttributeProto::INTS: return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case onnx::AttributeProto::FLOATS:
       return std::vector<float>(a.floats().begin(), a.floats().end());
-    default: throw NodeError("attribute '" + a.name() + "' has an unsupported type");
+    default: throw NodeError("attribute '" + printable(a.name()) + "' has an unsupported type");
+  }
+}
+
+// How many inputs (present and required, present at most) and outputs an op takes in ONNX.
+struct Arity {
+  int required, max_inputs, max_outputs = 1;
+};
+
+Arity arity(Op op, int opset) {
+  constexpr int kMany = 1 << 20;
+  switch (op) {
+    case Op::Conv:
+    case Op::Gemm: return {2, 3};
+    case Op::MaxPool: return {1, 1, 2};
+    case Op::Pad: return {1, opset < 11 ? 1 : 4};
+    case Op::Concat: return {1, kMany};
+    case Op::MatMul:
+    case Op::Add:
+    case Op::Sub:
+    case Op::Mul:
+    case Op::Div:
+    case Op::Gather:
+    case Op::Reshape: return {2, 2};
+    case Op::Unsqueeze: return opset < 13 ? Arity{1, 1} : Arity{2, 2};
+    case Op::Squeeze: return {1, opset < 13 ? 1 : 2};
+    case Op::Dropout: return {1, opset < 12 ? 1 : 3, 2};
+    case Op::Slice: return opset < 10 ? Arity{1, 1} : Arity{3, 5};
+    case Op::BatchNormalization: return {5, 5, 5};
+    case Op::QuantizeLinear:
+    case Op::DequantizeLinear: return {2, 3};
+    default: return {1, 1};
+  }
+}
+
+void check_arity(const onnx::NodeProto& np, Op op, int opset) {
+  const Arity a = arity(op, opset);
+  if (np.input_size() > a.max_inputs)
+    throw NodeError("takes at most " + std::to_string(a.max_inputs) + " inputs, got " + std::to_string(np.input_size()));
+  for (int i = 0; i < a.required; ++i)
+    if (i >= np.input_size() || np.input(i).empty())
+      throw NodeError("input " + std::to_string(i) + " is required (takes " + std::to_string(a.required) + ")");
+  if (np.output_size() == 0 || np.output(0).empty()) throw NodeError("has no output");
+  if (np.output_size() > a.max_outputs)
+    throw NodeError("has " + std::to_string(np.output_size()) + " outputs, at most " + std::to_string(a.max_outputs));
+}
+
+// Weights, biases and normalization statistics must be numbers: a NaN or Inf there makes every
+// result NaN and every int8 scale meaningless. Quantization scales must also be positive.
+void check_params(const Node& n) {
+  const bool quant = n.op == Op::QuantizeLinear || n.op == Op::DequantizeLinear;
+  if (!quant && n.op != Op::Conv && n.op != Op::Gemm && n.op != Op::MatMul && n.op != Op::BatchNormalization) return;
+  for (size_t i = 1; i < n.inputs.size(); ++i) {
+    const Value* v = n.inputs[i];
+    if (!v || !v->is_constant() || !is_float(v->dtype)) continue;
+    for (int64_t k = 0; k < v->data->numel(); ++k) {
+      const double x = v->data->as_double(k);
+      if (!std::isfinite(x))
+        throw NodeError("parameter '" + printable(v->name) + "' holds NaN or Inf (element " + std::to_string(k) + ")");
+      if (quant && i == 1 && !(x > 0))
+        throw NodeError("scale '" + printable(v->name) + "' holds " + std::to_string(x) + " (must be > 0)");
+    }
   }
 }
 
@@ -32,6 +95,8 @@ std::vector<int64_t> const_ints(const Node& n, size_t i, const char* what) {
   Value* v = n.in(i);
   if (!v) return {};
   if (!v->is_constant()) throw NodeError(std::string(what) + " must be a constant");
+  if (v->rank() > 1 || v->data->numel() > static_cast<int64_t>(2 * kMaxRank))
+    throw NodeError(std::string(what) + " must be a short 1-D list, got shape " + shape_str(v->shape));
   return v->data->to_ints();
 }
 
@@ -43,6 +108,25 @@ void inputs_to_attrs(Node& n, size_t first, std::initializer_list<const char*> n
     ++i;
   }
   if (n.inputs.size() > first) n.inputs.resize(first);
+}
+
+// Opset 18 Pad lists pads only for `axes`: [begin of each axis..., end of each axis...].
+std::vector<int64_t> pads_for_axes(const std::vector<int64_t>& pads, const std::vector<int64_t>& axes, int64_t rank) {
+  if (pads.size() != 2 * axes.size())
+    throw NodeError("pads has " + std::to_string(pads.size()) + " entries for " + std::to_string(axes.size()) +
+                    " axes (needs 2 per axis)");
+  std::vector<int64_t> full(2 * rank, 0);
+  std::vector<bool> seen(rank, false);
+  for (size_t k = 0; k < axes.size(); ++k) {
+    if (axes[k] < -rank || axes[k] >= rank)
+      throw NodeError("axis " + std::to_string(axes[k]) + " out of range for rank " + std::to_string(rank));
+    const int64_t ax = axes[k] < 0 ? axes[k] + rank : axes[k];
+    if (seen[ax]) throw NodeError("axis " + std::to_string(axes[k]) + " is listed twice");
+    seen[ax] = true;
+    full[ax] = pads[k];
+    full[ax + rank] = pads[k + axes.size()];
+  }
+  return full;
 }
 
 void load_pad(Node& n, int opset) {
@@ -58,19 +142,10 @@ void load_pad(Node& n, int opset) {
   float value = 0.f;
   if (Value* cv = n.in(2)) {
     if (!cv->is_constant()) throw NodeError("constant_value must be a constant");
+    if (cv->data->numel() != 1) throw NodeError("constant_value must hold one value");
     value = static_cast<float>(cv->data->as_double(0));
   }
-  if (n.in(3)) {  // opset 18: pads only for the listed axes
-    auto axes = const_ints(n, 3, "axes");
-    int64_t rank = n.in(0)->rank();
-    std::vector<int64_t> full(2 * rank, 0);
-    for (size_t k = 0; k < axes.size(); ++k) {
-      int64_t ax = axes[k] < 0 ? axes[k] + rank : axes[k];
-      full[ax] = pads[k];
-      full[ax + rank] = pads[k + axes.size()];
-    }
-    pads = full;
-  }
+  if (n.in(3)) pads = pads_for_axes(pads, const_ints(n, 3, "axes"), n.in(0)->rank());
   n.attrs.set("pads", pads);
   n.attrs.set("value", value);
   n.inputs.resize(1);
@@ -127,7 +202,14 @@ void load_gemm(Node& n) {
 using Loader = std::function<void(Node&, int opset)>;
 const std::unordered_map<std::string, Loader>& loaders() {
   static const std::unordered_map<std::string, Loader> table = {
-      {"Conv", [](Node& n, int) { load_window(n); }},
+      {"Conv",
+       [](Node& n, int) {
+         load_window(n);
+         // The runtime has no grouped (depthwise) kernel: refusing here keeps compile from
+         // writing a model that qcc then cannot run.
+         if (n.attrs.i("group", 1) != 1)
+           throw NodeError("grouped convolution (group=" + std::to_string(n.attrs.i("group", 1)) + ") is not supported");
+       }},
       {"MaxPool", [](Node& n, int) { load_window(n); }},
       {"AveragePool", [](Node& n, int) { load_window(n); }},
       {"Pad", load_pad},
@@ -152,9 +234,9 @@ const std::unordered_map<std::string, Loader>& loaders() {
   return table;
 }
 
-Tensor constant_node_value(const onnx::NodeProto& np, const std::string& base_dir) {
+Tensor constant_node_value(const onnx::NodeProto& np, ImportContext& ctx) {
   for (const auto& a : np.attribute()) {
-    if (a.name() == "value") return tensor_from_proto(a.t(), base_dir);
+    if (a.name() == "value") return ctx.read_tensor(a.t());
     if (a.name() == "value_float") return Tensor::from_floats({}, {a.f()});
     if (a.name() == "value_floats")
       return Tensor::from_floats({a.floats_size()}, {a.floats().begin(), a.floats().end()});
@@ -173,7 +255,7 @@ std::vector<Value*> resolve_inputs(const onnx::NodeProto& np, const ImportContex
       continue;
     }
     auto it = ctx.values.find(name);
-    if (it == ctx.values.end()) throw NodeError("input '" + name + "' is not defined before use");
+    if (it == ctx.values.end()) throw NodeError("input '" + printable(name) + "' is not defined before use");
     ins.push_back(it->second);
   }
   return ins;
@@ -181,14 +263,16 @@ std::vector<Value*> resolve_inputs(const onnx::NodeProto& np, const ImportContex
 
 void import_checked(const onnx::NodeProto& np, const std::string& name, ImportContext& ctx) {
   if (!np.domain().empty() && np.domain() != "ai.onnx")
-    throw NodeError("unsupported operator domain '" + np.domain() + "'");
+    throw NodeError("unsupported operator domain '" + printable(np.domain()) + "'");
   if (np.op_type() == "Constant") {
-    ctx.values[np.output(0)] =
-        ctx.graph.add_constant(np.output(0), constant_node_value(np, ctx.base_dir));
+    if (np.input_size() != 0 || np.output_size() != 1 || np.output(0).empty())
+      throw NodeError("takes no inputs and has one output");
+    ctx.values[np.output(0)] = ctx.graph.add_constant(np.output(0), constant_node_value(np, ctx));
     return;
   }
   auto op = op_from_name(np.op_type());
   if (!op) throw NodeError("unsupported operator");
+  check_arity(np, *op, ctx.opset);
   std::vector<Value*> outs;
   for (const auto& o : np.output())
     outs.push_back(o.empty() ? nullptr : ctx.graph.add_value(o, DType::f32));
@@ -196,6 +280,7 @@ void import_checked(const onnx::NodeProto& np, const std::string& name, ImportCo
   for (const auto& a : np.attribute()) n->attrs.set(a.name(), attr_value(a));
   auto it = loaders().find(np.op_type());
   if (it != loaders().end()) it->second(*n, ctx.opset);
+  check_params(*n);
   infer_node(*n, /*set_dtypes=*/true);
   for (int i = 0; i < np.output_size(); ++i)
     if (!np.output(i).empty() && static_cast<size_t>(i) < n->outputs.size())
@@ -204,12 +289,18 @@ void import_checked(const onnx::NodeProto& np, const std::string& name, ImportCo
 
 }  // namespace
 
+Tensor ImportContext::read_tensor(const onnx::TensorProto& p) {
+  Tensor t = tensor_from_proto(p, base_dir, bytes_left);
+  bytes_left -= t.nbytes();
+  return t;
+}
+
 void import_node(const onnx::NodeProto& np, int index, ImportContext& ctx) {
   std::string name = np.name().empty() ? np.op_type() + "_" + std::to_string(index) : np.name();
   try {
     import_checked(np, name, ctx);
   } catch (const std::exception& e) {
-    throw std::runtime_error("node '" + name + "' (" + np.op_type() + ", opset " +
+    throw std::runtime_error("node '" + printable(name) + "' (" + printable(np.op_type()) + ", opset " +
                              std::to_string(ctx.opset) + "): " + e.what());
   }
 }

@@ -1,5 +1,9 @@
 #include "ir/dtype.h"
 
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
 namespace qcc {
 
 size_t dtype_size(DType t) {
@@ -32,14 +36,29 @@ bool is_float(DType t) { return t == DType::f32 || t == DType::f16; }
 
 int64_t shape_numel(const Shape& s) {
   int64_t n = 1;
+  bool dynamic = false, zero = false, overflow = false;
   for (int64_t d : s) {
-    if (d < 0) return -1;
-    n *= d;
+    dynamic |= d < 0;
+    zero |= d == 0;
+    if (d > 0) overflow |= __builtin_mul_overflow(n, d, &n);
   }
+  if (dynamic) return -1;
+  if (zero) return 0;
+  if (overflow) throw std::overflow_error("shape " + shape_str(s) + " has too many elements");
   return n;
 }
 
-bool shape_is_static(const Shape& s) { return shape_numel(s) >= 0; }
+std::optional<uint64_t> shape_bytes(const Shape& s, DType t) {
+  uint64_t n = dtype_size(t);
+  for (int64_t d : s)
+    if (d < 0 || __builtin_mul_overflow(n, static_cast<uint64_t>(d), &n)) return std::nullopt;
+  if (n > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+  return n;
+}
+
+bool shape_is_static(const Shape& s) {
+  return std::all_of(s.begin(), s.end(), [](int64_t d) { return d >= 0; });
+}
 
 std::string shape_str(const Shape& s) {
   std::string out = "[";

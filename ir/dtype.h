@@ -34,9 +34,19 @@ struct QuantParams {
 /// Tensor shape. A dimension of -1 is dynamic (the batch dimension of a model input).
 using Shape = std::vector<int64_t>;
 constexpr int64_t kDynamicDim = -1;
+/// Highest rank qcc accepts (ONNX vision models use up to 6; a bound keeps per-dimension loops
+/// and index arithmetic of hostile shapes small).
+constexpr size_t kMaxRank = 8;
+/// Largest dimension qcc accepts: a tensor that long is beyond any memory limit already, and the
+/// bound keeps sums and products of two dimensions inside int64.
+constexpr int64_t kMaxDim = int64_t{1} << 32;
 
-/// Number of elements; -1 when a dimension is dynamic.
+/// Number of elements; -1 when a dimension is dynamic. Throws std::overflow_error when the count
+/// does not fit int64 (a hostile file's dims must never wrap to a small count).
 int64_t shape_numel(const Shape& s);
+/// Bytes of a static shape of `t`, or nullopt when a dimension is dynamic or negative or the
+/// size overflows: the check to run before allocating anything a file asks for.
+std::optional<uint64_t> shape_bytes(const Shape& s, DType t);
 bool shape_is_static(const Shape& s);
 std::string shape_str(const Shape& s);
 

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "ir/printable.h"
+
 namespace qcc {
 
 int64_t Attrs::i(const std::string& k, int64_t def) const {
@@ -44,11 +46,13 @@ std::vector<float> Attrs::floats(const std::string& k, std::vector<float> def) c
   throw std::runtime_error("attribute '" + k + "' is not a list of floats");
 }
 
-std::string Node::label() const { return std::string(op_name(op)) + " '" + name + "'"; }
+std::string Node::label() const { return std::string(op_name(op)) + " '" + printable(name) + "'"; }
 
 std::string Graph::unique_name(const std::string& base) {
   std::string n = base.empty() ? "v" : base;
-  for (int k = 1; names_.count(n); ++k) n = base + "_" + std::to_string(k);
+  // The search resumes where it stopped for this base: a file repeating one name 100000 times
+  // must not make naming quadratic.
+  for (int& k = next_suffix_[base]; names_.count(n);) n = base + "_" + std::to_string(++k);
   names_.insert(n);
   return n;
 }
@@ -146,24 +150,37 @@ void Graph::topo_sort() {
   std::unordered_map<const Value*, const Node*> producer;
   for (const auto& n : nodes_)
     for (const Value* o : n->outputs) producer[o] = n.get();
-  std::unordered_map<const Node*, int> state;  // 0 new, 1 visiting, 2 done
+  std::unordered_map<const Node*, int> state;  // 0 new, 1 on the stack, 2 done
   std::vector<std::unique_ptr<Node>> order;
   std::unordered_map<const Node*, std::unique_ptr<Node>*> slot;
   for (auto& n : nodes_) slot[n.get()] = &n;
-  std::function<void(const Node*)> visit = [&](const Node* n) {
+  // Depth-first post-order with an explicit stack (node, next input): a chain of a million nodes
+  // in a file must not overflow the call stack.
+  std::vector<std::pair<const Node*, size_t>> stack;
+  auto enter = [&](const Node* n) {
     int& s = state[n];
-    if (s == 2) return;
     if (s == 1) throw std::runtime_error("graph has a cycle through " + n->label());
-    s = 1;
-    for (const Value* in : n->inputs) {
-      auto it = producer.find(in);
-      if (in && it != producer.end()) visit(it->second);
+    if (s == 0) {
+      s = 1;
+      stack.push_back({n, 0});
     }
-    s = 2;
-    order.push_back(std::move(*slot[n]));
   };
-  for (auto& n : nodes_)
-    if (n) visit(n.get());
+  for (auto& root : nodes_) {
+    if (!root) continue;  // already moved into `order`
+    enter(root.get());
+    while (!stack.empty()) {
+      auto& [n, next] = stack.back();
+      if (next < n->inputs.size()) {
+        const Value* in = n->inputs[next++];
+        auto it = producer.find(in);
+        if (in && it != producer.end()) enter(it->second);  // (may reallocate `stack`)
+        continue;
+      }
+      state[n] = 2;
+      order.push_back(std::move(*slot[n]));
+      stack.pop_back();
+    }
+  }
   nodes_ = std::move(order);
 }
 
@@ -184,6 +201,7 @@ Graph Graph::clone() const {
   g.name = name;
   g.opset = opset;
   g.names_ = names_;
+  g.next_suffix_ = next_suffix_;
   std::unordered_map<const Value*, Value*> map;
   map[nullptr] = nullptr;
   for (const auto& v : values_) {

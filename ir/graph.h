@@ -117,6 +117,7 @@ class Graph {
   std::vector<std::unique_ptr<Value>> values_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::set<std::string> names_;
+  std::map<std::string, int> next_suffix_;  ///< per base name: where unique_name's search resumes
 };
 
 }  // namespace qcc

@@ -3,12 +3,14 @@
 #include <cassert>
 #include <stdexcept>
 
+#include "ir/saturate.h"
+
 namespace qcc {
 
 Tensor::Tensor(DType dtype, Shape shape) : dtype_(dtype), shape_(std::move(shape)) {
-  int64_t n = shape_numel(shape_);
-  if (n < 0) throw std::invalid_argument("tensor shape must be static: " + shape_str(shape_));
-  bytes_.assign(static_cast<size_t>(n) * dtype_size(dtype_), 0);
+  auto bytes = shape_bytes(shape_, dtype_);
+  if (!bytes) throw std::invalid_argument("tensor shape must be static and addressable: " + shape_str(shape_));
+  bytes_.assign(*bytes, 0);
 }
 
 Tensor Tensor::reshaped(Shape shape) const {
@@ -34,7 +36,7 @@ double Tensor::as_double(int64_t i) const {
 
 int64_t Tensor::as_int(int64_t i) const {
   if (dtype_ == DType::s64) return data<int64_t>()[i];
-  return static_cast<int64_t>(as_double(i));
+  return saturate_cast<int64_t>(as_double(i));
 }
 
 std::vector<int64_t> Tensor::to_ints() const {
@@ -52,14 +54,14 @@ std::vector<float> Tensor::to_floats() const {
 Tensor Tensor::from_floats(Shape shape, const std::vector<float>& v) {
   Tensor t(DType::f32, std::move(shape));
   assert(static_cast<int64_t>(v.size()) == t.numel());
-  std::memcpy(t.raw(), v.data(), t.nbytes());
+  if (t.nbytes()) std::memcpy(t.raw(), v.data(), t.nbytes());  // an empty vector's data may be null
   return t;
 }
 
 Tensor Tensor::from_ints(Shape shape, const std::vector<int64_t>& v) {
   Tensor t(DType::s64, std::move(shape));
   assert(static_cast<int64_t>(v.size()) == t.numel());
-  std::memcpy(t.raw(), v.data(), t.nbytes());
+  if (t.nbytes()) std::memcpy(t.raw(), v.data(), t.nbytes());
   return t;
 }
 
@@ -68,11 +70,11 @@ Tensor Tensor::scalar(DType t, double v) {
   switch (t) {
     case DType::f32: *out.data<float>() = static_cast<float>(v); break;
     case DType::f16: *out.data<uint16_t>() = float_to_half(static_cast<float>(v)); break;
-    case DType::s8: *out.data<int8_t>() = static_cast<int8_t>(v); break;
+    case DType::s8: *out.data<int8_t>() = saturate_cast<int8_t>(v); break;
     case DType::u8:
-    case DType::boolean: *out.data<uint8_t>() = static_cast<uint8_t>(v); break;
-    case DType::s32: *out.data<int32_t>() = static_cast<int32_t>(v); break;
-    case DType::s64: *out.data<int64_t>() = static_cast<int64_t>(v); break;
+    case DType::boolean: *out.data<uint8_t>() = saturate_cast<uint8_t>(v); break;
+    case DType::s32: *out.data<int32_t>() = saturate_cast<int32_t>(v); break;
+    case DType::s64: *out.data<int64_t>() = saturate_cast<int64_t>(v); break;
   }
   return out;
 }

@@ -10,6 +10,10 @@
 
 namespace qcc {
 
+/// Default bound on the memory a model file may make qcc allocate (`--max-model-bytes`): its
+/// constant data, and the working memory of one inference batch. Checked before allocating.
+constexpr uint64_t kDefaultMaxModelBytes = uint64_t{4} << 30;
+
 class Tensor {
  public:
   Tensor() = default;

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "ir/half.h"
+#include "ir/saturate.h"
 #include "kernels/cpu.h"
 
 namespace qcc::kernels {
@@ -34,7 +35,7 @@ void quantize(const float* src, Q* dst, int64_t n, float scale, int32_t zp) {
   constexpr float lo = std::is_signed_v<Q> ? -128.f : 0.f, hi = std::is_signed_v<Q> ? 127.f : 255.f;
   for (int64_t i = 0; i < n; ++i) {
     float q = std::nearbyint(src[i] / scale) + static_cast<float>(zp);
-    dst[i] = static_cast<Q>(std::clamp(q, lo, hi));
+    dst[i] = saturate_cast<Q>(std::clamp(q, lo, hi));  // (NaN stays NaN through clamp)
   }
 }
 template <typename Q>

@@ -6,6 +6,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "ir/half.h"
+#include "ir/saturate.h"
 #include "kernels/convert.h"
 
 namespace qcc::kernels {
@@ -93,7 +94,7 @@ T load_as(ElemType t, const void* x, int64_t i) {
 template <typename T>
 void cast_to(ElemType from, const void* x, T* y, int64_t n) {
   if (std::is_integral_v<T> && (from == ElemType::f32 || from == ElemType::f16)) {
-    for (int64_t i = 0; i < n; ++i) y[i] = static_cast<T>(std::trunc(load_as<double>(from, x, i)));
+    for (int64_t i = 0; i < n; ++i) y[i] = saturate_cast<T>(load_as<double>(from, x, i));
   } else {
     for (int64_t i = 0; i < n; ++i) y[i] = load_as<T>(from, x, i);
   }

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "ir/half.h"
+#include "ir/saturate.h"
 #include "kernels/cpu.h"
 #include "kernels/gemm_ukernel.h"
 

@@ -7,6 +7,7 @@
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
+#include "ir/saturate.h"
 #include "kernels/convert.h"
 
 namespace qcc::kernels {
@@ -175,9 +176,9 @@ template <typename T>
 void avgpool_q8(const PoolGeom& g, const T* in, T* out, float in_scale, float out_scale, int64_t r0, int64_t r1) {
   constexpr float lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
   for_each_window(g, in, out, r0, r1, [&](const std::vector<const T*>& taps, int64_t count, T* y) {
-    reduce_window<false>(taps, average_scale(count) * in_scale / out_scale, g.c, [y, lo, hi](int64_t i, auto v) {
+    reduce_window<false>(taps, average_scale(count) * in_scale / out_scale, g.c, [y](int64_t i, auto v) {
       if constexpr (std::is_same_v<decltype(v), float>) {
-        y[i] = static_cast<T>(std::clamp(std::nearbyint(v), lo, hi));
+        y[i] = saturate_cast<T>(std::nearbyint(v));
       } else {
         using I = xsimd::batch<int32_t>;
         static_assert(I::size == FloatBatch::size, "one int32 lane per float lane");

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "ir/saturate.h"
+
 namespace qcc {
 
 float symmetric_scale(float lo, float hi) {
@@ -14,20 +16,23 @@ float symmetric_scale(float lo, float hi) {
 
 int8_t quantize_symmetric(float x, float scale) {
   float q = std::nearbyint(x / scale);
-  return static_cast<int8_t>(std::clamp(q, -127.f, 127.f));
+  return saturate_cast<int8_t>(std::clamp(q, -127.f, 127.f));
 }
 
 int32_t quantize_bias(float b, float scale, bool* saturated) {
   double q = std::nearbyint(static_cast<double>(b) / scale);
   constexpr double lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
-  if (q < lo || q > hi) {
-    if (saturated) *saturated = true;
-    q = std::clamp(q, lo, hi);
-  }
-  return static_cast<int32_t>(q);
+  if (!(q >= lo && q <= hi) && saturated) *saturated = true;
+  return saturate_cast<int32_t>(q);
 }
 
-WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel) {
+float bias_scale_floor(float b, float sx) {
+  constexpr double kBiasRange = double{1 << 30};
+  return static_cast<float>(std::fabs(static_cast<double>(b)) / (static_cast<double>(sx) * kBiasRange));
+}
+
+WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel,
+                             const std::vector<float>& floor) {
   WeightQuant r;
   const int64_t per = static_cast<int64_t>(w.size()) / channels;
   const int64_t groups = per_channel ? channels : 1, group_size = per_channel ? per : static_cast<int64_t>(w.size());
@@ -36,6 +41,10 @@ WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool
     auto first = w.begin() + g * group_size, last = first + group_size;
     auto [mn, mx] = std::minmax_element(first, last);
     float s = symmetric_scale(*mn, *mx);
+    if (!floor.empty() && floor[g] > s) {
+      s = floor[g];
+      ++r.widened;
+    }
     r.scale.push_back(s);
     for (int64_t i = 0; i < group_size; ++i) r.q[g * group_size + i] = quantize_symmetric(w[g * group_size + i], s);
   }

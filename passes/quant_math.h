@@ -17,14 +17,21 @@ int8_t quantize_symmetric(float x, float scale);
 /// scales can push large biases past int32, a known source of wrong INT8 results).
 int32_t quantize_bias(float b, float scale, bool* saturated);
 
+/// Smallest weight scale s_w for which bias `b` of a layer with input scale `sx` fits int32 as
+/// b / (sx * s_w) with half the range to spare for the accumulated products. Tiny weights next to
+/// a large bias would otherwise saturate it, and the layer would answer nonsense.
+float bias_scale_floor(float b, float sx);
+
 struct WeightQuant {
   std::vector<int8_t> q;
   std::vector<float> scale;  ///< one per tensor, or one per output channel
+  int widened = 0;           ///< scales raised to their floor
 };
 
 /// Symmetric quantization of a weight tensor laid out [channels][per_channel], per tensor or per
-/// output channel.
-WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel);
+/// output channel. `floor` (one per scale, or empty) is a lower bound on each scale.
+WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel,
+                             const std::vector<float>& floor = {});
 
 /// How a weight tensor's elements map to (output channel, input channel).
 struct WeightLayout {

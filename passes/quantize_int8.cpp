@@ -12,8 +12,9 @@
 // Values that must share one scale for their op to run in int8 without requantizing -- concat
 // inputs and output, max-pool and copy input and output -- are unified
 // (union-find) and take the widest range, so concat is free. Weights are symmetric int8 (per
-// tensor, or per output channel), biases int32 in units of s_x * s_w (saturation is counted and
-// reported), optionally shifted by the mean error of the quantized weights (bias correction).
+// tensor, or per output channel), biases int32 in units of s_x * s_w, optionally shifted by the
+// mean error of the quantized weights (bias correction). A weight scale too small for its bias to
+// fit int32 is widened to fit (reported per layer); saturation is then impossible, and counted.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -161,7 +162,9 @@ class Quantizer {
     bool per_channel = opt_.per_channel && rows_are_channels;
     int64_t channels = rows_are_channels ? w->shape[0] : w->shape[1];
     const std::vector<float> wf = w->data->to_floats();
-    WeightQuant wq = quantize_weights(wf, per_channel ? channels : 1, per_channel);
+    std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>{};
+    WeightQuant wq = quantize_weights(wf, per_channel ? channels : 1, per_channel,
+                                      bias_floors(bias, l.sx, per_channel ? channels : 1));
     Tensor qt(DType::s8, w->shape);
     std::copy(wq.q.begin(), wq.q.end(), qt.data<int8_t>());
     Value* wq_v = g_.add_constant(w->name + "_q", std::move(qt));
@@ -174,8 +177,7 @@ class Quantizer {
     if (per_channel) d->attrs.set("axis", int64_t{0});
     n.inputs[1] = wdq;
     Int8Report::Layer layer{n.name, op_name(n.op), *std::min_element(wq.scale.begin(), wq.scale.end()),
-                            *std::max_element(wq.scale.begin(), wq.scale.end()), 0, false};
-    std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>{};
+                            *std::max_element(wq.scale.begin(), wq.scale.end()), 0, wq.widened, false};
     const std::vector<double> means = opt_.channel_means ? opt_.channel_means(l.input) : std::vector<double>{};
     const WeightLayout layout{channels, w->shape[rows_are_channels ? 1 : 0],
                               n.op == Op::Conv ? w->shape[2] * w->shape[3] : 1, rows_are_channels};
@@ -187,6 +189,21 @@ class Quantizer {
     }
     if (!bias.empty()) quantize_bias(n, bias, l.sx, wq.scale, per_channel, layer);
     if (report_) report_->layers.push_back(layer);
+  }
+
+  // Lower bounds on the `groups` weight scales that keep the bias inside int32: per channel when
+  // the bias has one value per scale, else the widest floor for all.
+  static std::vector<float> bias_floors(const std::vector<float>& bf, float sx, int64_t groups) {
+    if (bf.empty()) return {};
+    std::vector<float> floor(groups, 0.f);
+    for (size_t i = 0; i < bf.size(); ++i) {
+      const float f = bias_scale_floor(bf[i], sx);
+      if (static_cast<int64_t>(bf.size()) == groups)
+        floor[i] = f;
+      else
+        for (float& x : floor) x = std::max(x, f);
+    }
+    return floor;
   }
 
   // Writes `bias` as s32 in units of s_x * s_w behind a DequantizeLinear feeding input 2 of n.

@@ -38,8 +38,9 @@ struct Int8Report {
   struct Layer {
     std::string name, op;
     float weight_scale_min, weight_scale_max;
-    int bias_saturated;   ///< biases that did not fit int32
-    bool bias_corrected;  ///< bias shifted by the mean error of the quantized weights
+    int bias_saturated;  ///< biases that did not fit int32
+    int scales_widened;  ///< weight scales raised so that the bias fits int32
+    bool bias_corrected; ///< bias shifted by the mean error of the quantized weights
   };
   std::vector<Activation> activations;
   std::vector<Layer> layers;

@@ -5,6 +5,8 @@
 #include <map>
 #include <stdexcept>
 
+#include "ir/printable.h"
+
 namespace qcc {
 
 namespace {
@@ -12,9 +14,9 @@ namespace {
 constexpr size_t kAlign = 64;
 
 size_t value_bytes(const Value& v) {
-  int64_t n = shape_numel(v.shape);
-  if (n < 0) throw std::runtime_error("value '" + v.name + "' has no static shape at planning");
-  return static_cast<size_t>(n) * dtype_size(v.dtype);
+  auto bytes = shape_bytes(v.shape, v.dtype);
+  if (!bytes) throw std::runtime_error("value '" + printable(v.name) + "' has no static, addressable shape at planning: " + shape_str(v.shape));
+  return *bytes;
 }
 
 int64_t last_dim(const Value& v) { return v.shape.empty() ? 1 : v.shape.back(); }

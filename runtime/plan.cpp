@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <tbb/task_arena.h>
 
+#include "ir/printable.h"
 #include "kernels/tensor_ops.h"
 
 namespace qcc {
@@ -16,10 +17,33 @@ void* aligned_arena(size_t bytes) {
   if (!p) throw std::bad_alloc();
   return p;
 }
+
+
+void check_memory(const char* what, uint64_t bytes, uint64_t max_bytes) {
+  if (bytes > max_bytes)
+    throw std::runtime_error(std::string(what) + " needs " + std::to_string(bytes) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " (--max-model-bytes; a smaller --batch needs less)");
+}
+
+// Kernels that tile or average over their operands' extents have nothing to do on an empty
+// tensor (and would divide by its zero extent): such a node is an error, not a silent no-op.
+void check_not_empty(const Node& n) {
+  if (n.op != Op::Conv && n.op != Op::Gemm && n.op != Op::MatMul && n.op != Op::MaxPool &&
+      n.op != Op::AveragePool && n.op != Op::GlobalAveragePool && n.op != Op::Softmax &&
+      n.op != Op::BatchNormalization)
+    return;
+  for (const Value* v : n.inputs)
+    if (v && shape_numel(v->shape) == 0)
+      throw std::runtime_error(n.label() + ": empty operand '" + printable(v->name) + "' " + shape_str(v->shape));
+  if (shape_numel(n.out(0)->shape) == 0) throw std::runtime_error(n.label() + ": empty output " + shape_str(n.out(0)->shape));
+}
+
 }  // namespace
 
-Plan::Plan(Graph g) : g_(std::move(g)), arena_(nullptr, std::free) {
+Plan::Plan(Graph g, uint64_t max_bytes) : g_(std::move(g)), arena_(nullptr, std::free) {
   mem_ = plan_memory(g_, step_writes_strided);
+  check_memory("the activations", mem_.arena_bytes, max_bytes);
+  for (const auto& n : g_.nodes()) check_not_empty(*n);
   arena_.reset(static_cast<uint8_t*>(aligned_arena(mem_.arena_bytes)));
   size_t scratch = 0;
   auto binder = [this](const Value* v) { return bind(v); };
@@ -31,8 +55,9 @@ Plan::Plan(Graph g) : g_(std::move(g)), arena_(nullptr, std::free) {
     profile_.push_back({n->name, n->op, o ? dtype_name(o->dtype) : "", steps_.back()->macs(), 0, 0});
   }
   // One scratch buffer per thread slot the arena can hand out.
-  int slots = tbb::this_task_arena::max_concurrency();
-  scratch_.assign(std::max(slots, 1), std::vector<uint8_t>(scratch));
+  const size_t slots = std::max(tbb::this_task_arena::max_concurrency(), 1);
+  check_memory("the activations and per-thread scratch", mem_.arena_bytes + slots * scratch, max_bytes);
+  scratch_.assign(slots, std::vector<uint8_t>(scratch));
 }
 
 Bound Plan::bind(const Value* v) {
@@ -60,7 +85,7 @@ std::vector<Tensor> Plan::run(const std::vector<Tensor>& inputs) {
       throw std::runtime_error("input '" + v->name + "' expects " + dtype_name(v->dtype) +
                                shape_str(v->shape) + ", got " + dtype_name(inputs[i].dtype()) +
                                shape_str(inputs[i].shape()));
-    std::memcpy(bind(v).data, inputs[i].raw(), inputs[i].nbytes());
+    if (inputs[i].nbytes()) std::memcpy(bind(v).data, inputs[i].raw(), inputs[i].nbytes());
     if (observer_) observer_(*v, bind(v));
   }
   ExecContext ctx{&scratch_};

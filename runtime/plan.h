@@ -25,8 +25,10 @@ struct StepProfile {
 
 class Plan {
  public:
-  /// `g` must have static shapes and be lowered (NHWC). Throws naming the first unbindable node.
-  explicit Plan(Graph g);
+  /// `g` must have static shapes and be lowered (NHWC). Throws naming the first unbindable node,
+  /// or when the arena and scratch buffers would take more than `max_bytes` (checked before they
+  /// are allocated: a model's declared shapes must not make qcc allocate without bound).
+  explicit Plan(Graph g, uint64_t max_bytes = kDefaultMaxModelBytes);
 
   /// Runs on `inputs` (one per graph input, matching dtype and shape). Call inside the session's
   /// task arena so kernels use its threads.

@@ -1,14 +1,36 @@
 #include "runtime/session.h"
 
+#include <set>
 #include <stdexcept>
 
 #include "ir/shape_inference.h"
 
 namespace qcc {
 
+namespace {
+
+// Constant folding may not multiply a model's data: a node whose outputs are larger than the
+// distinct constants it reads (plus room for shape arithmetic) is left to run at inference time,
+// where the plan's memory limit applies. Otherwise a tiny file could fold into gigabytes (a Pad,
+// an outer product, one constant concatenated with itself a thousand times).
+bool folding_stays_small(const Node& n) {
+  constexpr uint64_t kSlack = 64 << 10;
+  std::set<const Value*> distinct(n.inputs.begin(), n.inputs.end());
+  uint64_t in = 0, out = 0;
+  for (const Value* v : distinct)
+    if (v) in += v->data->nbytes();
+  for (const Value* o : n.outputs) {
+    auto bytes = o ? shape_bytes(o->shape, o->dtype) : std::optional<uint64_t>(0);
+    if (!bytes) return false;
+    out += *bytes;
+  }
+  return out <= in + kSlack;
+}
+
+}  // namespace
+
 bool evaluate_node(const Node& n, std::vector<Tensor>& outputs) {
-  for (const Value* o : n.outputs)
-    if (o && !shape_is_static(o->shape)) return false;
+  if (!folding_stays_small(n)) return false;
   Graph g;
   std::vector<Value*> ins, outs;
   for (const Value* v : n.inputs) ins.push_back(v ? g.add_constant(v->name, Tensor(*v->data)) : nullptr);
@@ -39,8 +61,15 @@ void prepare_graph(Graph& g, bool optimize) {
   run_pipeline(g, lower_pipeline(), ctx);
 }
 
-Session::Session(Graph g, int threads, bool optimize)
-    : g_(std::move(g)), arena_(threads > 0 ? threads : tbb::task_arena::automatic) {
+int checked_threads(int threads) {
+  if (threads > kMaxThreads)
+    throw std::invalid_argument("threads " + std::to_string(threads) + " above the maximum of " +
+                                std::to_string(kMaxThreads));
+  return threads > 0 ? threads : tbb::task_arena::automatic;
+}
+
+Session::Session(Graph g, int threads, bool optimize, uint64_t max_bytes)
+    : g_(std::move(g)), arena_(checked_threads(threads)), max_bytes_(max_bytes) {
   prepare_graph(g_, optimize);
 }
 
@@ -64,7 +93,7 @@ Plan& Session::plan_for(const std::vector<Shape>& shapes) {
   PassContext ctx = runtime_pass_context();
   run_constant_fold(g, ctx);  // shape arithmetic on the now-static batch
   std::unique_ptr<Plan> plan;
-  arena_.execute([&] { plan = std::make_unique<Plan>(std::move(g)); });
+  arena_.execute([&] { plan = std::make_unique<Plan>(std::move(g), max_bytes_); });
   return *(plans_[shapes] = std::move(plan));
 }
 

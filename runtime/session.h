@@ -24,11 +24,17 @@ PassContext runtime_pass_context();
 /// needs on an imported graph.
 void prepare_graph(Graph& g, bool optimize = true);
 
+/// Highest thread count a session takes (0 = all cores).
+constexpr int kMaxThreads = 1024;
+/// `threads` as a task arena size (<= 0: automatic); throws std::invalid_argument above kMaxThreads.
+int checked_threads(int threads);
+
 class Session {
  public:
   /// Takes an imported graph, optimizes (unless told not to: tests compare a pass against the
-  /// unoptimized graph) and lowers it. threads <= 0: all cores.
-  Session(Graph g, int threads, bool optimize = true);
+  /// unoptimized graph) and lowers it. threads <= 0: all cores; above kMaxThreads: an error.
+  /// Each plan's working memory is bounded by `max_bytes` (see Plan).
+  Session(Graph g, int threads, bool optimize = true, uint64_t max_bytes = kDefaultMaxModelBytes);
 
   std::vector<Tensor> run(const std::vector<Tensor>& inputs);
   /// The plan for these input shapes (compiled on first use).
@@ -41,6 +47,7 @@ class Session {
  private:
   Graph g_;
   tbb::task_arena arena_;
+  uint64_t max_bytes_;
   std::map<std::vector<Shape>, std::unique_ptr<Plan>> plans_;
 };
 

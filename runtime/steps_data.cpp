@@ -153,7 +153,9 @@ std::unique_ptr<Step> shape_step(const Node& n, const Binder& bind) {
   int64_t b = std::clamp<int64_t>(norm_axis(n.attrs.i("start", 0), rank), 0, rank);
   int64_t e = std::clamp<int64_t>(norm_axis(n.attrs.i("end", rank), rank), 0, rank);
   std::vector<int64_t> dims(x.shape.begin() + b, x.shape.begin() + std::max(b, e));
-  return std::make_unique<FnStep>([=] { std::memcpy(y.data, dims.data(), dims.size() * 8); });
+  return std::make_unique<FnStep>([=] {
+    if (!dims.empty()) std::memcpy(y.data, dims.data(), dims.size() * 8);
+  });
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "kernels/conv_igemm.h"
 #include "kernels/winograd.h"
 #include "kernels/elementwise.h"
+#include "passes/quant_math.h"
 #include "runtime/step.h"
 
 namespace qcc {
@@ -160,7 +161,7 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
     if (bias->dtype == DType::s32)
       b32[i] = bias->data->data<int32_t>()[bias->shape.empty() || bias->data->numel() == 1 ? 0 : i];
     else
-      b32[i] = static_cast<int32_t>(std::nearbyint(bias->data->as_double(bias->data->numel() == 1 ? 0 : i) / (sx * sw)));
+      b32[i] = quantize_bias(static_cast<float>(bias->data->as_double(bias->data->numel() == 1 ? 0 : i)), sx * sw, nullptr);
   }
   kernels::set_q8_epilogue(*pw, b32.data(), mult.data());
   return pw;

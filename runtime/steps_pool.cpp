@@ -1,5 +1,6 @@
 // Pooling steps: 2-D max/average pooling on NHWC (rows split across threads) and global average.
 #include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include "ir/shape_inference.h"
@@ -46,7 +47,8 @@ std::function<void(int64_t, int64_t)> q8_window_pool(const Node& n, const kernel
     if (u8) return [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_u8(g, x.as<uint8_t>(), y.as<uint8_t>(), b, e); };
     return [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), b, e); };
   }
-  auto [si, so] = pool_scales(n);
+  float si, so;  // (clang 14 cannot capture structured bindings)
+  std::tie(si, so) = pool_scales(n);
   if (u8)
     return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_u8(g, x.as<uint8_t>(), y.as<uint8_t>(), si, so, b, e); };
   return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e); };

@@ -2,10 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <unistd.h>
+
+#include "frontend/file_io.h"
+#include "ir/printable.h"
 
 namespace qcc::cli {
 
@@ -29,7 +31,9 @@ Args::Args(const CommandSpec& spec, int argc, char** argv) : spec_(spec) {
       const OptionSpec* opt = nullptr;
       for (const auto& o : spec.options)
         if (o.name == name) opt = &o;
-      if (!opt) throw UsageError("unknown option " + a);
+      if (!opt) throw UsageError("unknown option " + printable(a));
+      if (opt->value.empty() && eq != std::string::npos)
+        throw UsageError("--" + name + " is a flag and takes no value (got '" + printable(a) + "')");
       if (!opt->value.empty() && eq == std::string::npos) {
         if (i + 1 >= argc) throw UsageError(a + " needs a value (" + opt->value + ")");
         value = argv[++i];
@@ -42,6 +46,22 @@ Args::Args(const CommandSpec& spec, int argc, char** argv) : spec_(spec) {
   int n = static_cast<int>(positional_.size());
   if (n < spec.min_positional) throw UsageError("missing arguments");
   if (n > spec.max_positional) throw UsageError("too many arguments");
+  for (const auto& o : spec.options) check_option(o);
+}
+
+void Args::check_option(const OptionSpec& o) const {
+  if (!has(o.name)) return;
+  const std::string flag = (o.name.size() == 1 ? "-" : "--") + o.name;
+  if (o.range) {
+    const int64_t v = integer(o.name, 0);
+    if (v < o.range->first || v > o.range->second)
+      throw UsageError(flag + " must be in " + std::to_string(o.range->first) + ".." +
+                       std::to_string(o.range->second) + ", got " + std::to_string(v));
+  }
+  if (o.output_file)
+    for (const auto& in : positional_)
+      if (same_file(str(o.name), in))
+        throw UsageError(flag + " " + printable(str(o.name)) + " is an input of this command (refusing to overwrite it)");
 }
 
 std::string Args::str(const std::string& name, const std::string& def) const {
@@ -58,7 +78,7 @@ int64_t Args::integer(const std::string& name, int64_t def) const {
     if (used == it->second.size()) return v;
   } catch (const std::exception&) {
   }
-  throw UsageError("--" + name + " expects an integer, got '" + it->second + "'");
+  throw UsageError("--" + name + " expects an integer, got '" + printable(it->second) + "'");
 }
 
 double Args::real(const std::string& name, double def) const {
@@ -70,7 +90,7 @@ double Args::real(const std::string& name, double def) const {
     if (used == it->second.size()) return v;
   } catch (const std::exception&) {
   }
-  throw UsageError("--" + name + " expects a number, got '" + it->second + "'");
+  throw UsageError("--" + name + " expects a number, got '" + printable(it->second) + "'");
 }
 
 std::string usage(const CommandSpec& spec) {

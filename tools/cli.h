@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <ostream>
 #include <sstream>
 #include <stdexcept>
@@ -24,6 +25,10 @@ struct OptionSpec {
   std::string value;   ///< metavariable ("N", "FILE"); empty for a boolean flag
   std::string help;
   std::string def;     ///< default shown in --help
+  /// Checked when parsing: the bounds of an integer option ...
+  std::optional<std::pair<int64_t, int64_t>> range = std::nullopt;
+  /// ... and whether it names a file the command writes (which may not be one of its inputs).
+  bool output_file = false;
 };
 
 struct CommandSpec {
@@ -37,7 +42,9 @@ struct CommandSpec {
 
 class Args {
  public:
-  /// Parses argv after the subcommand. Throws UsageError; sets help() for -h/--help.
+  /// Parses argv after the subcommand. Throws UsageError (also for a value given to a boolean flag,
+  /// an integer outside its range, an output file that is one of the inputs); sets help() for
+  /// -h/--help.
   Args(const CommandSpec& spec, int argc, char** argv);
   bool help() const { return help_; }
   const std::vector<std::string>& positional() const { return positional_; }
@@ -47,6 +54,8 @@ class Args {
   double real(const std::string& name, double def) const;
 
  private:
+  void check_option(const OptionSpec& o) const;
+
   const CommandSpec& spec_;
   std::vector<std::string> positional_;
   std::map<std::string, std::string> values_;

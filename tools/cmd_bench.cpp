@@ -16,12 +16,13 @@ const cli::CommandSpec& bench_spec() {
   static const cli::CommandSpec s = {
       "bench", "MODEL.onnx",
       "Time inference on random inputs: median over iterations after warm-up, per image.",
-      {{"batch", "N", "images per run", "16"},
-       {"iters", "N", "timed runs", "10"},
-       {"warmup", "N", "untimed runs first", "2"},
+      {{"batch", "N", "images per run", "16", {{1, 4096}}},
+       {"iters", "N", "timed runs", "10", {{1, 1000000}}},
+       {"warmup", "N", "untimed runs first", "2", {{0, 1000000}}},
        {"profile", "", "print time per op type and the slowest nodes", ""},
-       {"json", "FILE", "write the result as JSON", ""},
-       threads_option()},
+       {"json", "FILE", "write the result as JSON", "", {}, true},
+       threads_option(),
+       max_model_bytes_option()},
       1, 1};
   return s;
 }
@@ -72,8 +73,8 @@ void print_profile(const Plan& plan, int64_t batch) {
 
 int run_bench(const cli::Args& a) {
   const int64_t batch = a.integer("batch", 16), iters = a.integer("iters", 10), warmup = a.integer("warmup", 2);
-  if (batch < 1 || iters < 1 || warmup < 0) throw cli::UsageError("--batch and --iters must be >= 1");
-  Session session(import_onnx_file(a.positional()[0]), static_cast<int>(a.integer("threads", 0)));
+  const ImportOptions io = import_options(a);
+  Session session(import_onnx_file(a.positional()[0], io), thread_count(a), true, io.max_bytes);
   std::mt19937 rng(1234);
   std::vector<Tensor> inputs;
   std::vector<Shape> shapes;

@@ -11,8 +11,8 @@ namespace qcc {
 
 std::vector<cli::OptionSpec> calib_folder_options() {
   return {{"calib", "DIR", "calibration images, searched recursively", ""},
-          {"calib-count", "N", "images used, spread evenly over the folder", "1000"},
-          {"calib-batch", "N", "images per calibration batch", "16"}};
+          {"calib-count", "N", "images used, spread evenly over the folder", "1000", {{1, 1 << 30}}},
+          {"calib-batch", "N", "images per calibration batch", "16", {{1, 4096}}}};
 }
 
 const cli::CommandSpec& calibrate_spec() {
@@ -25,8 +25,8 @@ const cli::CommandSpec& calibrate_spec() {
         "tries any --calib-method in seconds.",
         calib_folder_options(),
         1, 1};
-    c.options.push_back({"o", "PROFILE.json", "where the profile goes (required)", ""});
-    c.options.push_back(threads_option());
+    c.options.insert(c.options.end(), {{"o", "PROFILE.json", "where the profile goes (required)", "", {}, true},
+                                       threads_option(), max_model_bytes_option(), max_image_pixels_option()});
     return c;
   }();
   return s;
@@ -38,7 +38,7 @@ CalibrationProfile calibrate_folder(const Graph& g, const cli::Args& a, const st
   std::vector<std::string> images = spread_sample(find_images(a.str("calib")), static_cast<size_t>(count));
   cli::Progress progress("calibrate", static_cast<int64_t>(images.size()), "img");
   CalibrationProfile p = calibrate(g, images, static_cast<int>(batch), static_cast<int>(a.integer("threads", 0)),
-                                   [&](int64_t done) { progress.set(done); });
+                                   preprocess_options(a), [&](int64_t done) { progress.set(done); });
   progress.finish();
   for (const auto& s : p.skipped) std::cerr << "skipped " << s << "\n";
   if (p.images == 0) throw std::runtime_error(a.str("calib") + ": no calibration image could be decoded");
@@ -50,7 +50,7 @@ int run_calibrate(const cli::Args& a) {
   const std::string in = a.positional()[0], out = a.str("o");
   if (!a.has("calib")) throw cli::UsageError("--calib DIR is required");
   if (out.empty()) throw cli::UsageError("-o PROFILE.json is required");
-  Graph g = load_for_compile(in);
+  Graph g = load_for_compile(in, import_options(a));
   CalibrationProfile p = calibrate_folder(g, a, in);
   profile_to_json(p).save(out);
   std::cout << out << ": " << p.values.size() << " values from " << p.images << " images ("

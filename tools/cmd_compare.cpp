@@ -19,8 +19,9 @@ const cli::CommandSpec& compare_spec() {
        {"rtol", "R", "relative tolerance (elementwise)", "1e-3"},
        {"max-rel", "X", "require max_abs_err / max|ref| <= X", ""},
        {"min-top1", "F", "require top-1 agreement >= F (0..1) on 2-D outputs", ""},
-       {"json", "FILE", "write the report as JSON", ""},
-       threads_option()},
+       {"json", "FILE", "write the report as JSON", "", {}, true},
+       threads_option(),
+       max_model_bytes_option()},
       2};
   return s;
 }
@@ -31,7 +32,8 @@ int run_compare(const cli::Args& a) {
   const double max_rel = a.real("max-rel", -1), min_top1 = a.real("min-top1", -1);
   const bool model_level = a.has("max-rel") || a.has("min-top1");
   const bool elementwise = !model_level || a.has("atol") || a.has("rtol");
-  Session session(import_onnx_file(pos[0]), static_cast<int>(a.integer("threads", 0)));
+  const ImportOptions io = import_options(a);
+  Session session(import_onnx_file(pos[0], io), thread_count(a), true, io.max_bytes);
   std::vector<TestDataSet> sets;
   for (size_t i = 1; i < pos.size(); ++i)
     for (auto& s : load_test_data(pos[i])) sets.push_back(std::move(s));

@@ -1,5 +1,6 @@
 // qcc compile: FP32 ONNX -> FP16, or calibrated symmetric INT8 ONNX (standard QDQ).
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <iterator>
@@ -25,7 +26,7 @@ const cli::CommandSpec& compile_spec() {
         "`qcc calibrate` profile, written as standard QDQ ONNX). The output runs in qcc and in\n"
         "ONNX Runtime. The seed's exact scheme is --calib-method minmax --weight-scales tensor\n"
         "--activations s8.",
-        {{"precision", "P", "fp16 or int8 (required)", ""}, {"o", "OUT.onnx", "output model (required)", ""}},
+        {{"precision", "P", "fp16 or int8 (required)", ""}, {"o", "OUT.onnx", "output model (required)", "", {}, true}},
         1, 1};
     for (auto& o : calib_folder_options()) c.options.push_back(o);
     c.options.insert(c.options.end(), {
@@ -47,8 +48,8 @@ const cli::CommandSpec& compile_spec() {
         {"keep-float", "K", "int8: keep the K most sensitive layers in FP32 (needs --calib)", ""},
         {"sensitivity-count", "N", "int8: held-out images (from --calib, beyond --calib-count) for\n"
          "                             --max-drop / --keep-float", "250"},
-        {"report", "FILE.json", "write per-layer scales, errors, FP16 overflow counts and sizes", ""},
-        threads_option()});
+        {"report", "FILE.json", "write per-layer scales, errors, FP16 overflow counts and sizes", "", {}, true},
+        threads_option(), max_model_bytes_option(), max_image_pixels_option()});
     return c;
   }();
   return s;
@@ -84,7 +85,9 @@ cli::Json int8_report_json(const Int8Report& r, const CalibrationProfile& p, con
   for (const auto& l : r.layers) {
     layers.push(cli::Json::object().set("name", l.name).set("op", l.op).set("weight_scale_min", l.weight_scale_min)
                     .set("weight_scale_max", l.weight_scale_max).set("bias_saturated", l.bias_saturated)
-                    .set("bias_corrected", l.bias_corrected));
+                    .set("bias_corrected", l.bias_corrected).set("weight_scales_widened", l.scales_widened));
+    if (l.scales_widened)
+      std::cerr << "int8: " << l.name << ": " << l.scales_widened << " weight scale(s) widened so the int32 bias fits\n";
     saturated += l.bias_saturated;
   }
   for (const auto& s : p.skipped) skipped.push(s);
@@ -97,10 +100,11 @@ cli::Json int8_report_json(const Int8Report& r, const CalibrationProfile& p, con
 
 // Per-layer error of the int8 graph against FP32 on a few calibration images: where quantization
 // hurts and what the scales clip.
-void add_error_report(const Graph& fp32, const Graph& int8, const std::vector<std::string>& images, int threads,
-                      cli::Json& j) {
+void add_error_report(const Graph& fp32, const Graph& int8, const std::vector<std::string>& images,
+                      const cli::Args& a, cli::Json& j) {
+  const int threads = static_cast<int>(a.integer("threads", 0));
   std::vector<std::string> skipped;
-  ModelComparison c = compare_models(fp32, int8, image_batches(images, 4, &skipped, [](int64_t) {}), threads);
+  ModelComparison c = compare_models(fp32, int8, image_batches(images, 4, preprocess_options(a), &skipped, [](int64_t) {}), threads);
   cli::Json layers = cli::Json::array();
   std::vector<const LayerError*> worst;
   for (const LayerError& e : c.layers) {
@@ -140,7 +144,7 @@ HeldOut load_held_out(const cli::Args& a, const Graph& g) {
   }
   HeldOut h;
   cli::Progress progress("held-out", static_cast<int64_t>(paths.size()), "img");
-  for_each_batch(paths, 16, Preprocess{}, 2, [&](Batch& b) {
+  for_each_batch(paths, 16, preprocess_options(a), 2, [&](Batch& b) {
     if (!b.indices.empty()) {
       h.batches.push_back(std::move(b.input));
       std::vector<int>& l = h.labels.emplace_back();
@@ -192,7 +196,6 @@ cli::Json choose_mixed(const Graph& fp32, const CalibrationProfile& p, Int8Compi
 cli::Json compile_int8(Graph& g, const cli::Args& a, const std::string& in) {
   if (!a.has("calib") && !a.has("profile")) throw cli::UsageError("int8 needs --calib DIR or --profile FILE");
   Int8CompileOptions o = int8_options(a);
-  const int threads = static_cast<int>(a.integer("threads", 0));
   CalibrationProfile p = a.has("profile") ? profile_from_json(cli::Json::load(a.str("profile")), a.str("profile"))
                                           : calibrate_folder(g, a, in);
   Graph fp32 = g.clone();
@@ -201,7 +204,7 @@ cli::Json compile_int8(Graph& g, const cli::Args& a, const std::string& in) {
   cli::Json j = int8_report_json(r, p, o);
   if (!mixed.is_null()) j.set("mixed_precision", mixed);
   if (a.has("calib"))
-    add_error_report(fp32, g, spread_sample(find_images(a.str("calib")), 8), threads, j);
+    add_error_report(fp32, g, spread_sample(find_images(a.str("calib")), 8), a, j);
   std::cout << "int8: " << p.images << " calibration images, " << o.calib.str() << ", " << r.activations.size()
             << " activations, " << r.layers.size() << " layers quantized\n";
   return j;
@@ -213,7 +216,7 @@ int run_compile(const cli::Args& a) {
   const std::string precision = a.str("precision"), out = a.str("o"), in = a.positional()[0];
   if (precision != "fp16" && precision != "int8") throw cli::UsageError("--precision must be fp16 or int8");
   if (out.empty()) throw cli::UsageError("-o OUT.onnx is required");
-  Graph g = load_for_compile(in);
+  Graph g = load_for_compile(in, import_options(a));
   cli::Json report = cli::Json::object();
   report.set("model", in).set("output", out).set("precision", precision);
   if (precision == "fp16") {

@@ -2,13 +2,14 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <numeric>
 #include <tbb/task_arena.h>
 
+#include "frontend/file_io.h"
 #include "frontend/onnx_import.h"
+#include "ir/printable.h"
 #include "runtime/batch_loader.h"
 #include "runtime/image_folder.h"
 #include "runtime/session.h"
@@ -25,17 +26,26 @@ const cli::CommandSpec& eval_spec() {
       "inference. Speed-up and top-1 agreement are relative to the first model.",
       {{"data", "DIR", "the image folder (required)", ""},
        {"limit", "N", "use N images spread evenly over the folder", "all"},
-       {"batch", "N", "images per inference batch", "16"},
+       {"batch", "N", "images per inference batch", "16", {{1, 4096}}},
        {"labels", "FILE", "line k = the folder name of model class k (first word of the line)", "sorted"},
-       {"json", "FILE", "write the results as JSON", ""},
-       {"predictions", "FILE", "write 'index top1-of-each-model' per image (skipped: -1)", ""},
+       {"json", "FILE", "write the results as JSON", "", {}, true},
+       {"predictions", "FILE", "write 'index top1-of-each-model' per image (skipped: -1)", "", {}, true},
        {"decode-only", "", "only decode and preprocess (measures the loader's images/s)", ""},
-       threads_option()},
+       threads_option(),
+       max_model_bytes_option(),
+       max_image_pixels_option()},
       1};
   return s;
 }
 
 namespace {
+
+struct EvalSetup {
+  std::vector<LabeledImage> images;
+  int batch = 16, threads = 0;
+  ImportOptions import;
+  Preprocess pre;
+};
 
 struct ModelResult {
   std::string model, precision;
@@ -54,30 +64,30 @@ std::string precision_of(const Graph& g) {
   return q8 ? "int8" : f16 ? "fp16" : "fp32";
 }
 
-ModelResult evaluate(const std::string& path, const std::vector<LabeledImage>& images, int batch,
-                     int threads) {
+ModelResult evaluate(const std::string& path, const EvalSetup& setup) {
+  const std::vector<LabeledImage>& images = setup.images;
   ModelResult r;
   r.model = path;
+  Graph g = import_onnx_file(path, setup.import);
   r.size_bytes = static_cast<int64_t>(std::filesystem::file_size(path));
-  Graph g = import_onnx_file(path);
   r.precision = precision_of(g);
-  Session session(std::move(g), threads);
+  Session session(std::move(g), setup.threads, true, setup.import.max_bytes);
   r.predictions.assign(images.size(), -1);
   std::vector<std::string> paths;
   for (const auto& im : images) paths.push_back(im.path);
   cli::Progress progress(std::filesystem::path(path).filename().string(), static_cast<int64_t>(images.size()), "img");
   auto t0 = std::chrono::steady_clock::now();
   session.arena().execute([&] {
-    for_each_batch(paths, batch, Preprocess{}, 2, [&](Batch& b) {
-      for (auto& [i, why] : b.failed) std::cerr << "\nskipped " << paths[i] << ": " << why << "\n";
+    for_each_batch(paths, setup.batch, setup.pre, 2, [&](Batch& b) {
+      for (auto& [i, why] : b.failed) std::cerr << "\nskipped " << printable(paths[i]) << ": " << why << "\n";
       r.skipped += static_cast<int64_t>(b.failed.size());
       if (!b.indices.empty()) {
         session.plan_for({b.input.shape()});  // compile (pack weights) outside the timing
         auto s0 = std::chrono::steady_clock::now();
         std::vector<Tensor> out = session.run({b.input});
         r.infer_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s0).count();
-        const Tensor& logits = out.at(0);
-        const int64_t classes = logits.shape().back();
+        const Tensor& logits = class_scores(out, b.input.shape()[0]);
+        const int64_t classes = logits.shape()[1];
         for (size_t row = 0; row < b.indices.size(); ++row) {
           const float* l = logits.data<float>() + row * classes;
           std::vector<int> order(classes);
@@ -112,32 +122,32 @@ double agreement(const ModelResult& a, const ModelResult& b) {
 
 // Re-labels images when a labels file says which folder is which model class.
 void apply_labels_file(const std::string& path, ImageFolder& f) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error(path + ": cannot open labels file");
   std::map<std::string, int> index;
   int k = 0;
-  for (std::string line; std::getline(in, line); ++k) {
+  for (const std::string& line : read_lines(path)) {
     std::string name = line.substr(0, line.find_first_of(" \t,"));
     if (!name.empty()) index.emplace(name, k);
+    ++k;
   }
   for (auto& im : f.images) {
     const std::string& folder = f.classes[im.label];
     auto it = index.find(folder);
-    if (it == index.end()) throw std::runtime_error(path + ": no line for class folder '" + folder + "'");
+    if (it == index.end())
+      throw std::runtime_error(printable(path) + ": no line for class folder '" + printable(folder) + "'");
     im.label = it->second;
   }
 }
 
 // Decodes and preprocesses every image without inference: the loader's own throughput.
-void decode_only(const std::vector<LabeledImage>& images, int batch, int threads) {
+void decode_only(const EvalSetup& setup) {
   std::vector<std::string> paths;
-  for (const auto& im : images) paths.push_back(im.path);
-  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  for (const auto& im : setup.images) paths.push_back(im.path);
+  tbb::task_arena arena(checked_threads(setup.threads));
   int64_t done = 0, failed = 0;
   cli::Progress progress("decode", static_cast<int64_t>(paths.size()), "img");
   auto t0 = std::chrono::steady_clock::now();
   arena.execute([&] {
-    for_each_batch(paths, batch, Preprocess{}, 2, [&](Batch& b) {
+    for_each_batch(paths, setup.batch, setup.pre, 2, [&](Batch& b) {
       done += static_cast<int64_t>(b.indices.size());
       failed += static_cast<int64_t>(b.failed.size());
       progress.advance(static_cast<int64_t>(b.indices.size() + b.failed.size()));
@@ -150,25 +160,28 @@ void decode_only(const std::vector<LabeledImage>& images, int batch, int threads
 }
 
 void write_predictions(const std::string& path, const std::vector<ModelResult>& results) {
-  std::ofstream f(path);
-  for (size_t i = 0; i < results[0].predictions.size(); ++i) {
-    f << i;
-    for (const auto& r : results) f << ' ' << r.predictions[i];
-    f << '\n';
-  }
-  if (!f) throw std::runtime_error(path + ": cannot write predictions");
+  write_file(path, [&](std::ostream& f) {
+    for (size_t i = 0; i < results[0].predictions.size(); ++i) {
+      f << i;
+      for (const auto& r : results) f << ' ' << r.predictions[i];
+      f << '\n';
+    }
+  });
 }
 
-}  // namespace
-
-int run_eval(const cli::Args& a) {
+// The images to evaluate (labelled, limited) and how.
+EvalSetup setup_from(const cli::Args& a) {
   if (!a.has("data")) throw cli::UsageError("--data DIR is required");
-  const int batch = static_cast<int>(a.integer("batch", 16));
-  if (batch < 1) throw cli::UsageError("--batch must be >= 1");
+  EvalSetup setup;
+  setup.batch = static_cast<int>(a.integer("batch", 16));
+  setup.threads = thread_count(a);
+  setup.import = import_options(a);
+  setup.pre = preprocess_options(a);
   ImageFolder folder = read_image_folder(a.str("data"));
-  for (const auto& c : folder.empty_classes) std::cerr << "warning: class folder '" << c << "' has no images\n";
+  for (const auto& c : folder.empty_classes)
+    std::cerr << "warning: class folder '" << printable(c) << "' has no images\n";
   if (a.has("labels")) apply_labels_file(a.str("labels"), folder);
-  std::vector<LabeledImage> images = folder.images;
+  std::vector<LabeledImage>& images = setup.images = folder.images;
   if (a.has("limit")) {
     int64_t limit = a.integer("limit", 0);
     if (limit < 1) throw cli::UsageError("--limit must be >= 1");
@@ -177,17 +190,13 @@ int run_eval(const cli::Args& a) {
       picked.push_back(images[i * images.size() / std::min<int64_t>(limit, images.size())]);
     images = picked;
   }
-  if (images.empty()) throw std::runtime_error(a.str("data") + ": no images");
+  if (images.empty()) throw std::runtime_error(printable(a.str("data")) + ": no images");
   std::cout << a.str("data") << ": " << images.size() << " images, " << folder.classes.size() << " classes\n";
-  if (a.has("decode-only")) {
-    decode_only(images, batch, static_cast<int>(a.integer("threads", 0)));
-    return 0;
-  }
+  return setup;
+}
 
-  std::vector<ModelResult> results;
-  for (const auto& m : a.positional())
-    results.push_back(evaluate(m, images, batch, static_cast<int>(a.integer("threads", 0))));
-
+// The table, the JSON and the predictions of the models that finished.
+void report(const std::vector<ModelResult>& results, const std::vector<std::string>& errors, const cli::Args& a) {
   cli::Table t({"model", "precision", "size MB", "top-1 %", "top-5 %", "total s", "ms/img", "speed-up", "agree top-1 %"});
   cli::Json jr = cli::Json::array();
   const double base_ms = results[0].images ? results[0].infer_ms / results[0].images : 0;
@@ -207,11 +216,41 @@ int run_eval(const cli::Args& a) {
   }
   std::cout << "\n";
   t.print(std::cout);
-  std::cout << "(ms/img: inference only, batch " << batch << "; total s: wall time including decoding)\n";
+  std::cout << "(ms/img: inference only, batch " << a.integer("batch", 16)
+            << "; total s: wall time including decoding)\n";
   for (const auto& r : results)
     if (r.skipped) std::cout << r.model << ": " << r.skipped << " unreadable image(s) skipped (listed above)\n";
-  if (a.has("json")) cli::Json::object().set("results", jr).save(a.str("json"));
+  cli::Json je = cli::Json::array();
+  for (const auto& e : errors) je.push(e);
+  if (a.has("json")) cli::Json::object().set("results", jr).set("errors", je).save(a.str("json"));
   if (a.has("predictions")) write_predictions(a.str("predictions"), results);
+}
+
+}  // namespace
+
+int run_eval(const cli::Args& a) {
+  const EvalSetup setup = setup_from(a);
+  if (a.has("decode-only")) {
+    decode_only(setup);
+    return 0;
+  }
+  // A model that fails does not throw away the others' results: they are reported, then the
+  // command fails.
+  std::vector<ModelResult> results;
+  std::vector<std::string> errors;
+  for (const auto& m : a.positional()) {
+    try {
+      results.push_back(evaluate(m, setup));
+      if (results.back().images == 0) errors.push_back(printable(m) + ": no image could be evaluated");
+    } catch (const std::exception& e) {
+      errors.push_back(e.what());
+      std::cerr << "qcc eval: " << printable(e.what(), 2000) << "\n";
+    }
+  }
+  if (!results.empty()) report(results, errors, a);
+  if (!errors.empty())
+    throw std::runtime_error(errors.size() == 1 ? errors[0]
+                                                : std::to_string(errors.size()) + " models failed; first: " + errors[0]);
   return 0;
 }
 

@@ -16,7 +16,8 @@ const cli::CommandSpec& inspect_spec() {
       "inspect", "MODEL.onnx",
       "Show ops, shapes, dtypes, MACs and parameter bytes after import and after qcc's passes.",
       {{"graph", "", "print every node of the optimized graph", ""},
-       {"json", "FILE", "also write the summary as JSON", ""}},
+       {"json", "FILE", "also write the summary as JSON", "", {}, true},
+       max_model_bytes_option()},
       1, 1};
   return s;
 }
@@ -49,7 +50,7 @@ std::string dtypes_of(const Graph& g) {
 
 int run_inspect(const cli::Args& a) {
   const std::string path = a.positional()[0];
-  Graph imported = import_onnx_file(path);
+  Graph imported = import_onnx_file(path, import_options(a));
   Graph optimized = imported.clone();
   prepare_graph(optimized);
   Graph per_image = optimized.clone();

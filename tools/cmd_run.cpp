@@ -1,40 +1,32 @@
 // qcc run: classify photos with a model and print the top-k classes.
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <iostream>
 #include <numeric>
 
-#include "frontend/onnx_import.h"
-#include "runtime/image.h"
+#include "ir/printable.h"
+#include "runtime/batch_loader.h"
 #include "runtime/session.h"
 #include "tools/commands.h"
 
 namespace qcc {
 
-cli::OptionSpec threads_option() { return {"threads", "N", "worker threads, 0 = all cores", "0"}; }
-
 const cli::CommandSpec& run_spec() {
   static const cli::CommandSpec s = {
       "run", "MODEL.onnx IMAGE...",
-      "Classify images (resize 342, center crop 299, ImageNet mean/std) and print the top classes.",
+      "Classify images (resize 342, center crop 299, ImageNet mean/std) and print the top classes.\n"
+      "An image that cannot be read is reported and skipped; the exit code is then 1.",
       {{"top", "K", "classes to print per image", "5"},
        {"labels", "FILE", "class names, one per line (line k = class k)", ""},
-       threads_option()},
+       {"batch", "N", "images per inference batch (bounds the memory)", "8", {{1, 4096}}},
+       threads_option(),
+       max_model_bytes_option(),
+       max_image_pixels_option()},
       2};
   return s;
 }
 
 namespace {
-
-std::vector<std::string> read_labels(const std::string& path) {
-  std::vector<std::string> labels;
-  if (path.empty()) return labels;
-  std::ifstream f(path);
-  if (!f) throw std::runtime_error(path + ": cannot open labels file");
-  for (std::string line; std::getline(f, line);) labels.push_back(line);
-  return labels;
-}
 
 // Softmax of one row unless it already is a probability distribution.
 std::vector<double> probabilities(const float* logits, int64_t n) {
@@ -46,39 +38,48 @@ std::vector<double> probabilities(const float* logits, int64_t n) {
   return p;
 }
 
+void print_top(const std::string& image, const float* logits, int64_t classes, int64_t top,
+               const std::vector<std::string>& labels) {
+  auto p = probabilities(logits, classes);
+  std::vector<int64_t> idx(classes);
+  std::iota(idx.begin(), idx.end(), 0);
+  int64_t k = std::min<int64_t>(top, classes);
+  std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), [&](int64_t x, int64_t y) { return p[x] > p[y]; });
+  std::cout << image << "\n";
+  for (int64_t j = 0; j < k; ++j) {
+    int64_t c = idx[j];
+    std::string name = c < static_cast<int64_t>(labels.size()) ? labels[c] : "class " + std::to_string(c);
+    std::cout << "  " << cli::fmt(100 * p[c], 2) << "%  " << name << "\n";
+  }
+}
+
 }  // namespace
 
 int run_run(const cli::Args& a) {
   const auto& pos = a.positional();
   const int64_t top = a.integer("top", 5);
   if (top < 1) throw cli::UsageError("--top must be >= 1");
-  auto labels = read_labels(a.str("labels"));
-  Session session(import_onnx_file(pos[0]), static_cast<int>(a.integer("threads", 0)));
-  const Preprocess pre;
-  const size_t image = 3 * pre.crop * pre.crop;
-  std::vector<std::string> images(pos.begin() + 1, pos.end());
-  Tensor batch(DType::f32, {static_cast<int64_t>(images.size()), 3, pre.crop, pre.crop});
-  for (size_t i = 0; i < images.size(); ++i) {
-    std::string err = load_image(images[i], pre, batch.data<float>() + i * image);
-    if (!err.empty()) throw std::runtime_error(images[i] + ": " + err);
-  }
-  std::vector<Tensor> out = session.run({batch});
-  const Tensor& logits = out.at(0);
-  if (logits.shape().size() != 2) throw std::runtime_error("model output is not [batch, classes]");
-  const int64_t classes = logits.shape()[1];
-  for (size_t i = 0; i < images.size(); ++i) {
-    auto p = probabilities(logits.data<float>() + i * classes, classes);
-    std::vector<int64_t> idx(classes);
-    std::iota(idx.begin(), idx.end(), 0);
-    int64_t k = std::min<int64_t>(top, classes);
-    std::partial_sort(idx.begin(), idx.begin() + k, idx.end(), [&](int64_t x, int64_t y) { return p[x] > p[y]; });
-    std::cout << images[i] << "\n";
-    for (int64_t j = 0; j < k; ++j) {
-      int64_t c = idx[j];
-      std::string name = c < static_cast<int64_t>(labels.size()) ? labels[c] : "class " + std::to_string(c);
-      std::cout << "  " << cli::fmt(100 * p[c], 2) << "%  " << name << "\n";
-    }
-  }
+  const auto labels = a.has("labels") ? read_lines(a.str("labels")) : std::vector<std::string>{};
+  const ImportOptions io = import_options(a);
+  Session session(import_onnx_file(pos[0], io), thread_count(a), true, io.max_bytes);
+  const std::vector<std::string> images(pos.begin() + 1, pos.end());
+  int64_t failed = 0;
+  // Batches bound the memory: a long list of images is never one tensor.
+  session.arena().execute([&] {
+    for_each_batch(images, static_cast<int>(a.integer("batch", 8)), preprocess_options(a), 1, [&](Batch& b) {
+      for (auto& [i, why] : b.failed) std::cerr << printable(images[i]) << ": " << why << "\n";
+      failed += static_cast<int64_t>(b.failed.size());
+      if (b.indices.empty()) return;
+      const std::vector<Tensor> out = session.run({b.input});
+      const Tensor& logits = class_scores(out, b.input.shape()[0]);
+      const int64_t classes = logits.shape()[1];
+      for (size_t row = 0; row < b.indices.size(); ++row)
+        print_top(images[b.indices[row]], logits.data<float>() + row * classes, classes, top, labels);
+    });
+  });
+  if (failed)
+    throw std::runtime_error(std::to_string(failed) + " of " + std::to_string(images.size()) +
+                             " image(s) could not be read (listed above)");
   return 0;
 }
 

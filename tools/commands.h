@@ -1,7 +1,13 @@
 // qcc subcommands: each has a spec (for parsing and --help) and a body returning the exit code.
 #pragma once
 
+#include <ostream>
+#include <string>
+#include <vector>
+
 #include "compiler/calibrate.h"
+#include "frontend/onnx_import.h"
+#include "runtime/image.h"
 #include "tools/cli.h"
 
 namespace qcc {
@@ -27,8 +33,26 @@ int run_compile(const cli::Args& a);
 const cli::CommandSpec& eval_spec();
 int run_eval(const cli::Args& a);
 
-/// --threads N (0 = all cores), shared by the commands that execute models.
+/// The whole command line (argv[0] is the program): dispatches to a command and turns every
+/// failure into one line on `err` and an exit code -- 1 for failures, 2 for usage errors.
+int run_qcc(int argc, char** argv, std::ostream& err);
+
+// Options shared by the commands (options.cpp).
+
+/// --threads N (0 = all cores, at most kMaxThreads), shared by the commands that execute models.
 cli::OptionSpec threads_option();
+int thread_count(const cli::Args& a);
+/// --max-model-bytes N: the memory a model may make qcc allocate (see kDefaultMaxModelBytes).
+cli::OptionSpec max_model_bytes_option();
+ImportOptions import_options(const cli::Args& a);
+/// --max-image-pixels N: the largest image (decoded or resized) the loader accepts.
+cli::OptionSpec max_image_pixels_option();
+Preprocess preprocess_options(const cli::Args& a);
+/// The lines of a small text file (labels); a folder or device is an error naming it.
+std::vector<std::string> read_lines(const std::string& path);
+/// A classifier's scores for a batch of `rows` images: its first output, which must be f32
+/// [rows, classes] with classes >= 1 (else an error saying what the model gave instead).
+const Tensor& class_scores(const std::vector<Tensor>& outputs, int64_t rows);
 
 /// --calib DIR, --calib-count N, --calib-batch N (calibrate and compile).
 std::vector<cli::OptionSpec> calib_folder_options();

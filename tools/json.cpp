@@ -1,5 +1,7 @@
 #include "tools/json.h"
 
+#include "frontend/file_io.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -116,9 +118,8 @@ std::string Json::dump(int indent) const {
 }
 
 void Json::save(const std::string& path) const {
-  std::ofstream f(path);
-  f << dump() << "\n";
-  if (!f) throw std::runtime_error(path + ": cannot write JSON");
+  const std::string text = dump() + "\n";
+  write_file(path, [&](std::ostream& f) { f << text; });
 }
 
 bool Json::has(const std::string& key) const {

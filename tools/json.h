@@ -30,7 +30,7 @@ class Json {
   Json& set(const std::string& key, Json v);  ///< object member (insertion order kept)
   Json& push(Json v);                         ///< array element
   std::string dump(int indent = 2) const;
-  /// Writes to `path`; throws std::runtime_error on failure.
+  /// Writes to `path` atomically (see write_file); throws std::runtime_error on failure.
   void save(const std::string& path) const;
 
   // Reading. The typed getters throw std::runtime_error when the value has another type.

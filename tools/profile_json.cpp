@@ -25,7 +25,8 @@ cli::Json stats_to_json(const std::string& name, const ValueStats& s) {
   cli::Json j = cli::Json::object();
   j.set("name", name).set("min", s.min).set("max", s.max).set("batches", s.batches);
   j.set("batch_min_sum", s.batch_min_sum).set("batch_max_sum", s.batch_max_sum);
-  j.set("zeros", s.hist.zeros).set("bin_width", s.hist.width).set("counts", array_of(c, used));
+  j.set("zeros", s.hist.zeros).set("nonfinite", s.hist.nonfinite).set("bin_width", s.hist.width);
+  j.set("counts", array_of(c, used));
   if (!s.channel_sums.empty())
     j.set("channel_rows", s.channel_rows).set("channel_sums", array_of(s.channel_sums, s.channel_sums.size()));
   return j;
@@ -39,6 +40,7 @@ ValueStats stats_from_json(const cli::Json& j) {
   s.batch_min_sum = j.at("batch_min_sum").number();
   s.batch_max_sum = j.at("batch_max_sum").number();
   s.hist.zeros = j.at("zeros").integer();
+  s.hist.nonfinite = j.at("nonfinite").integer();
   s.hist.width = static_cast<float>(j.at("bin_width").number());
   const auto& counts = j.at("counts").items();
   if (counts.size() > static_cast<size_t>(AbsHistogram::kBins)) throw std::runtime_error("too many histogram bins");

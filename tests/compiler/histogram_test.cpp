@@ -56,6 +56,7 @@ TEST(HistogramTest, StridedRowsAndNonFiniteValues) {
   EXPECT_FLOAT_EQ(s.min, -2.f);
   EXPECT_EQ(s.hist.nonzero(), 3);  // 1, -2, 0.5
   EXPECT_EQ(s.hist.zeros, 1);
+  EXPECT_EQ(s.hist.nonfinite, 2);
   ASSERT_EQ(s.channel_sums.size(), 2u);
   EXPECT_DOUBLE_EQ(s.channel_sums[0], 1.0);
   EXPECT_DOUBLE_EQ(s.channel_sums[1], -1.5);

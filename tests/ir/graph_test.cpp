@@ -77,5 +77,23 @@ TEST(GraphTest, EraseUnusedValuesKeepsLiveOnes) {
   EXPECT_NE(os.str().find("Relu"), std::string::npos);
 }
 
+TEST(GraphTest, TopoSortOfAVeryLongChainDoesNotRecurse) {
+  // 300000 ReLUs in a row (a few MB of ONNX) would overflow the call stack of a recursive sort.
+  Graph g;
+  Value* v = g.add_value("x", DType::f32, {1});
+  g.inputs.push_back(v);
+  std::vector<Node*> chain;
+  for (int i = 0; i < 300000; ++i) {
+    Value* o = g.add_value("r", DType::f32, {1});
+    chain.push_back(g.add_node(Op::Relu, "relu", {v}, {o}));
+    v = o;
+  }
+  g.outputs.push_back(v);
+  g.topo_sort();
+  ASSERT_EQ(g.nodes().size(), chain.size());
+  EXPECT_EQ(g.nodes().front().get(), chain.front());
+  EXPECT_EQ(g.nodes().back().get(), chain.back());
+}
+
 }  // namespace
 }  // namespace qcc

@@ -8,6 +8,7 @@
 
 #include "ir/half.h"
 #include "kernels/convert.h"
+#include "kernels/elementwise.h"
 #include "kernels/cpu.h"
 
 namespace qcc::kernels {
@@ -60,6 +61,27 @@ TEST(ConvertTest, QuantizeRoundsHalfToEvenAndSaturates) {
   EXPECT_EQ(u[0], 128);
   EXPECT_EQ(u[5], 255);
   EXPECT_EQ(u[6], 0);
+}
+
+// Found by fuzz_import: a quantization scale of 0 made x / scale NaN, and casting NaN (or any
+// value beyond the type) to an integer is undefined behaviour. Such values now saturate; NaN -> 0.
+TEST(ConvertTest, NonFiniteValuesConvertWithoutUndefinedBehaviour) {
+  const float nan = std::nanf(""), inf = INFINITY;
+  const float x[4] = {nan, inf, -inf, 1e30f};
+  int8_t q[4];
+  quantize_f32_to_s8(x, q, 4, 1.f, 0);
+  EXPECT_EQ(q[0], 0);
+  EXPECT_EQ(q[1], 127);
+  EXPECT_EQ(q[2], -128);
+  EXPECT_EQ(q[3], 127);
+  quantize_f32_to_s8(x + 3, q, 1, 0.f, 0);  // scale 0: 1e30 / 0 = inf
+  EXPECT_EQ(q[0], 127);
+  int32_t c[4];
+  cast(ElemType::f32, x, ElemType::s32, c, 4);
+  EXPECT_EQ(c[0], 0);
+  EXPECT_EQ(c[1], INT32_MAX);
+  EXPECT_EQ(c[2], INT32_MIN);
+  EXPECT_EQ(c[3], INT32_MAX);
 }
 
 }  // namespace

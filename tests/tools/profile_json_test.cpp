@@ -40,6 +40,7 @@ TEST(ProfileJsonTest, RoundTripIsExact) {
     EXPECT_EQ(a.hist.width, b.hist.width);
     EXPECT_EQ(a.hist.counts, b.hist.counts);
     EXPECT_EQ(a.hist.zeros, b.hist.zeros);
+    EXPECT_EQ(a.hist.nonfinite, b.hist.nonfinite);
     EXPECT_EQ(a.channel_sums, b.channel_sums);
     EXPECT_EQ(a.channel_rows, b.channel_rows);
   }
