@@ -10,10 +10,20 @@ namespace qcc {
 
 namespace {
 
-void observe(CalibrationProfile& p, const std::string& name, const Bound& b, bool channels) {
+// Channel statistics are kept for the inputs of layers (bias correction reads them): NHWC or
+// [rows, K] values inside the plan, NCHW graph inputs.
+enum class Channels { none, last, nchw };
+
+void observe(CalibrationProfile& p, const std::string& name, const Bound& b, Channels channels) {
   const int64_t cols = b.shape.empty() ? 1 : b.shape.back();
   const int64_t rows = cols ? b.numel() / cols : 0;
-  p.values[name].add_batch(b.as<float>(), rows, cols, b.pixel_stride, channels);
+  ValueStats& s = p.values[name];
+  s.add_batch(b.as<float>(), rows, cols, b.pixel_stride);
+  if (channels == Channels::last) s.add_channel_sums(channel_sums_last(b.as<float>(), rows, cols, b.pixel_stride), rows);
+  if (channels == Channels::nchw && b.shape.size() == 4 && b.dense()) {
+    const int64_t pixels = b.shape[2] * b.shape[3];
+    s.add_channel_sums(channel_sums_nchw(b.as<float>(), b.shape[0], b.shape[1], pixels), b.shape[0] * pixels);
+  }
 }
 
 // Values the plan's Conv/Gemm nodes read: channels innermost (NHWC, or [rows, K]).
@@ -28,9 +38,11 @@ std::set<const Value*> layer_inputs(const Graph& g) {
 
 void observe_batch(Session& session, const Tensor& batch, CalibrationProfile& profile) {
   Plan& plan = session.plan_for({batch.shape()});
-  const std::set<const Value*> channels = layer_inputs(plan.graph());
+  const std::set<const Value*> layers = layer_inputs(plan.graph());
+  const std::set<const Value*> inputs(plan.graph().inputs.begin(), plan.graph().inputs.end());
   plan.set_observer([&](const Value& v, const Bound& b) {
-    if (v.dtype == DType::f32 && b.numel() > 0) observe(profile, v.name, b, channels.count(&v) != 0);
+    if (v.dtype != DType::f32 || b.numel() == 0) return;
+    observe(profile, v.name, b, layers.count(&v) ? Channels::last : inputs.count(&v) ? Channels::nchw : Channels::none);
   });
   session.run({batch});
   plan.set_observer(nullptr);

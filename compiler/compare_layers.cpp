@@ -34,8 +34,10 @@ std::vector<float> dense_floats(const Value& v, const Bound& b) {
 
 bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
 
-// The float range a quantized value holds: [(qmin - zp - 0.5) s, (qmax - zp + 0.5) s].
+// The float range a quantized value holds: [(qmin - zp - 0.5) s, (qmax - zp + 0.5) s]; a float
+// value (the output of an int8 layer) holds everything.
 std::pair<double, double> representable(const Value& v) {
+  if (!v.quant) return {-INFINITY, INFINITY};
   const double s = v.quant->scale[0];
   const int zp = v.quant->zero_point.empty() ? 0 : v.quant->zero_point[0];
   const int qmin = v.dtype == DType::u8 ? 0 : -128, qmax = v.dtype == DType::u8 ? 255 : 127;
@@ -90,6 +92,13 @@ ModelComparison compare_models(const Graph& fp32, const Graph& quantized, const 
     wanted.insert(f);
   }
   Session ref(fp32.clone(), threads), q(quantized.clone(), threads);
+  // Int8 layers with a float output (the classifier) are compared by their output's own name.
+  for (const auto& n : q.graph().nodes())
+    if ((n->op == Op::Conv || n->op == Op::Gemm) && n->in(0) && is_int8(n->in(0)->dtype) && n->out(0) &&
+        n->out(0)->dtype == DType::f32) {
+      source[n->out(0)->name] = n->out(0)->name;
+      wanted.insert(n->out(0)->name);
+    }
   ModelComparison r;
   std::map<std::string, Sums> sums;  // by quantized value name
   std::set<std::string> mismatched;
@@ -102,7 +111,7 @@ ModelComparison compare_models(const Graph& fp32, const Graph& quantized, const 
       });
       q.plan_for({input.shape()}).set_observer([&](const Value& v, const Bound& bd) {
         auto s = source.find(v.name);
-        if (!is_int8(v.dtype) || !v.quant || s == source.end()) return;
+        if (s == source.end() || (is_int8(v.dtype) && !v.quant)) return;
         auto w = want.find(s->second);
         if (w == want.end() || w->second.size() != static_cast<size_t>(bd.numel())) {
           mismatched.insert(v.name);
@@ -127,7 +136,7 @@ ModelComparison compare_models(const Graph& fp32, const Graph& quantized, const 
   std::vector<const Value*> order(q.graph().inputs.begin(), q.graph().inputs.end());
   for (const auto& n : q.graph().nodes()) order.insert(order.end(), n->outputs.begin(), n->outputs.end());
   for (const Value* v : order) {
-    if (!v || !source.count(v->name) || !is_int8(v->dtype)) continue;
+    if (!v || !source.count(v->name)) continue;
     auto s = sums.find(v->name);
     if (s == sums.end() || mismatched.count(v->name)) {
       ++r.unmatched;

@@ -26,7 +26,9 @@ struct LayerError {
 };
 
 struct ModelComparison {
-  std::vector<LayerError> layers;  ///< matched quantized values, in the quantized graph's order
+  /// Matched quantized values, and the float outputs of int8 layers (the classifier's logits),
+  /// in the quantized graph's order.
+  std::vector<LayerError> layers;
   int64_t unmatched = 0;           ///< quantized values with no float counterpart of that name/shape
   int64_t images = 0;                     ///< input rows compared
   int64_t top1_rows = 0, top1_agree = 0;  ///< argmax agreement of the first outputs (2-D)

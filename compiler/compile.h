@@ -26,10 +26,10 @@ Graph load_for_compile(const std::string& path, const ImportOptions& options = {
 Fp16Report compile_fp16(Graph& g);
 
 struct Int8CompileOptions {
-  CalibSpec calib;                  ///< how calibration statistics become activation ranges
+  CalibSpec calib{CalibMethod::mse};  ///< how calibration statistics become activation ranges
   bool per_channel = true;          ///< one weight scale per output channel
   bool unsigned_nonneg = true;      ///< u8 (0..255) for non-negative activations, else s8 everywhere
-  bool bias_correction = false;     ///< shift biases by the quantized weights' mean error
+  bool bias_correction = true;      ///< shift biases by the quantized weights' mean error
   bool float_classifier = false;    ///< keep every Gemm in float
   std::set<std::string> keep_float;  ///< more Conv/Gemm nodes (by name) kept in float
 };

@@ -85,10 +85,8 @@ int64_t AbsHistogram::nonzero() const {
   return n;
 }
 
-namespace {
-
 // Column sums of rows x cols floats, in blocks of rows summed in block order.
-std::vector<double> column_sums(const float* data, int64_t rows, int64_t cols, int64_t stride) {
+std::vector<double> channel_sums_last(const float* data, int64_t rows, int64_t cols, int64_t stride) {
   constexpr int64_t kBlock = 256;
   const int64_t blocks = (rows + kBlock - 1) / kBlock;
   std::vector<double> partial(blocks * cols, 0.0);
@@ -104,7 +102,17 @@ std::vector<double> column_sums(const float* data, int64_t rows, int64_t cols, i
   return sums;
 }
 
-}  // namespace
+std::vector<double> channel_sums_nchw(const float* data, int64_t n, int64_t c, int64_t pixels) {
+  std::vector<double> sums(c, 0.0);
+  for (int64_t r = 0; r < n * c; ++r) {  // one plane at a time, in order
+    double s = 0;
+    const float* p = data + r * pixels;
+    for (int64_t i = 0; i < pixels; ++i)
+      if (std::isfinite(p[i])) s += p[i];
+    sums[r % c] += s;
+  }
+  return sums;
+}
 
 std::vector<double> ValueStats::channel_means() const {
   std::vector<double> m = channel_sums;
@@ -112,13 +120,13 @@ std::vector<double> ValueStats::channel_means() const {
   return m;
 }
 
-void ValueStats::add_batch(const float* data, int64_t rows, int64_t cols, int64_t stride, bool channels) {
-  if (channels) {
-    std::vector<double> sums = column_sums(data, rows, cols, stride);
-    channel_sums.resize(cols, 0.0);
-    for (int64_t j = 0; j < cols; ++j) channel_sums[j] += sums[j];
-    channel_rows += rows;
-  }
+void ValueStats::add_channel_sums(const std::vector<double>& sums, int64_t count) {
+  channel_sums.resize(sums.size(), 0.0);
+  for (size_t j = 0; j < sums.size(); ++j) channel_sums[j] += sums[j];
+  channel_rows += count;
+}
+
+void ValueStats::add_batch(const float* data, int64_t rows, int64_t cols, int64_t stride) {
   Extremes e = extremes(data, rows, cols, stride);
   if (e.lo > e.hi) e = {0, 0};  // nothing finite
   min = batches ? std::min(min, e.lo) : e.lo;

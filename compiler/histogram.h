@@ -38,10 +38,17 @@ struct ValueStats {
   std::vector<double> channel_sums;
   int64_t channel_rows = 0;
 
-  /// Folds one batch's elements in (rows of `cols`, `stride` apart); `channels`: also sum each
-  /// column.
-  void add_batch(const float* data, int64_t rows, int64_t cols, int64_t stride, bool channels);
+  /// Folds one batch's elements in (rows of `cols`, `stride` apart).
+  void add_batch(const float* data, int64_t rows, int64_t cols, int64_t stride);
+  /// Adds per-channel sums over `count` elements per channel (channel_sums_* below).
+  void add_channel_sums(const std::vector<double>& sums, int64_t count);
   std::vector<double> channel_means() const;
 };
+
+/// Per-channel sums of finite elements, in a fixed order (identical for any thread count):
+/// channels innermost (rows of `cols` channels, `stride` apart: NHWC, [rows, K]) ...
+std::vector<double> channel_sums_last(const float* data, int64_t rows, int64_t cols, int64_t stride);
+/// ... or dense NCHW ([n][c][pixels]).
+std::vector<double> channel_sums_nchw(const float* data, int64_t n, int64_t c, int64_t pixels);
 
 }  // namespace qcc

@@ -80,17 +80,26 @@ MixedPrecisionResult choose_float_layers(const Graph& fp32, const CalibrationPro
   std::set<std::string> all;
   for (const auto& l : full.layers) all.insert(l.name);
 
-  // Sensitivity: every other layer kept in float.
+  // Sensitivity: every other layer kept in float, on the first batches.
+  HeldOut first;
+  for (size_t b = 0; b < held_out.batches.size() && first.rows() < options.ranking_rows; ++b) {
+    first.batches.push_back(held_out.batches[b]);
+    first.labels.push_back(held_out.labels[b]);
+  }
+  const std::vector<Tensor> first_ref(ref.begin(), ref.begin() + static_cast<int64_t>(first.batches.size()));
   for (const auto& l : full.layers) {
     Int8CompileOptions o = base;
     for (const std::string& other : all)
       if (other != l.name) o.keep_float.insert(other);
-    Score s = score(ref, run_all(quantized(fp32, profile, o, nullptr), held_out, options.threads), held_out);
+    Score s = score(first_ref, run_all(quantized(fp32, profile, o, nullptr), first, options.threads), first);
     r.ranking.push_back({l.name, l.op, s.sqnr_db, s.flips_pct});
     progress("sensitivity " + std::to_string(r.ranking.size()) + "/" + std::to_string(full.layers.size()) + ": " +
              l.name);
   }
+  // Most answers changed first; among equals (often none on few images), lowest output SQNR. (SQNR
+  // alone misses a layer whose error hides under a large term common to every class.)
   std::stable_sort(r.ranking.begin(), r.ranking.end(), [](const LayerSensitivity& a, const LayerSensitivity& b) {
+    if (a.flips_pct != b.flips_pct) return a.flips_pct > b.flips_pct;
     return a.output_sqnr_db < b.output_sqnr_db;
   });
 

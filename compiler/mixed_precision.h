@@ -1,7 +1,7 @@
 // Mixed precision: which layers to keep in float so INT8 stays within an accuracy budget.
 //
-// Sensitivity of a layer = how far the model's output moves when only that layer is quantized
-// (output SQNR against FP32 and top-1 flips on held-out images). Layers are then kept in float,
+// Sensitivity of a layer = how far the model's output moves when only that layer is quantized:
+// top-1 flips on held-out images, then output SQNR against FP32. Layers are then kept in float,
 // most sensitive first, until the whole INT8 model's estimated top-1 drop on those images is
 // within the budget (or a fixed count is reached). The estimate is the drop against the labels
 // when the images have them, else the fraction of top-1 answers that flip.
@@ -49,10 +49,12 @@ struct MixedPrecisionResult {
 struct MixedPrecisionOptions {
   double max_drop_pct = -1;  ///< budget in top-1 points (>= 0), or
   int keep_float = -1;       ///< a fixed number of layers (>= 0)
+  int ranking_rows = 64;     ///< held-out images the per-layer ranking runs on (a model per layer)
   int threads = 0;
 };
 
-/// Ranks the int8 layers of `fp32` (optimized) by sensitivity on `held_out`, then chooses the
+/// Ranks the int8 layers of `fp32` (optimized) by sensitivity on the first ranking_rows images of
+/// `held_out` (one model per layer: the expensive part), then chooses the
 /// fewest most-sensitive layers to keep in float that meet the options. `progress` receives a
 /// line of text per model tried.
 MixedPrecisionResult choose_float_layers(const Graph& fp32, const CalibrationProfile& profile,

@@ -18,7 +18,7 @@ enum class CalibMethod {
 };
 
 struct CalibSpec {
-  CalibMethod method = CalibMethod::minmax_avg;
+  CalibMethod method = CalibMethod::mse;
   double percentile = 99.99;  ///< for CalibMethod::percentile
 
   /// "minmax", "minmax-avg", "percentile[:P]", "entropy" or "mse"; nullopt if not one of them.

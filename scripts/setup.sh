@@ -29,10 +29,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# The reference peer: onnxruntime-node (its binary ships inside the npm package; the install
-# script that would download more is skipped).
-if [ ! -d tools/node_modules/onnxruntime-node ]; then
-  echo "setup: installing onnxruntime-node into tools/node_modules"
-  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix tools --no-audit --no-fund --loglevel=error
+# The reference peer: onnxruntime-node, installed outside the source tree in the cache (its
+# binary ships inside the npm package; the install script that would download more is skipped).
+NODE_DIR=${QCC_CACHE:-$HOME/.cache/qcc}/node
+if [ ! -d "$NODE_DIR/node_modules/onnxruntime-node" ] || ! cmp -s tools/package-lock.json "$NODE_DIR/package-lock.json"; then
+  echo "setup: installing onnxruntime-node into $NODE_DIR"
+  mkdir -p "$NODE_DIR"
+  cp tools/package.json tools/package-lock.json "$NODE_DIR/"
+  ONNXRUNTIME_NODE_INSTALL=skip npm ci --prefix "$NODE_DIR" --no-audit --no-fund --loglevel=error
 fi
 echo "setup: ok"

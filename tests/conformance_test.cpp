@@ -15,7 +15,7 @@
 
 #include "frontend/onnx_import.h"
 #include "frontend/tensor_proto.h"
-#include "tools/compare.h"
+#include "cli/compare.h"
 
 namespace qcc {
 namespace {

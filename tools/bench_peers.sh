@@ -10,7 +10,7 @@
 # speed-ups against ONNX Runtime FP32 and against qcc FP32 of the same round.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-QCC=${QCC:-$ROOT/build/tools/qcc}
+QCC=${QCC:-$ROOT/build/cli/qcc}
 PY=/usr/bin/python3
 rounds=5 batch=16 threads=2 iters=3 json=""
 declare -A model

@@ -231,12 +231,15 @@ function parseArgs(argv) {
   return { pos, opts };
 }
 
+// onnxruntime-node lives outside the source tree, in ${QCC_CACHE:-~/.cache/qcc}/node (made by
+// scripts/setup.sh from tools/package.json and its lock file).
 function loadOrt() {
+  const cache = process.env.QCC_CACHE || path.join(os.homedir(), '.cache', 'qcc');
+  const where = path.join(cache, 'node', 'node_modules', 'onnxruntime-node');
   try {
-    return require('onnxruntime-node');
+    return require(where);
   } catch (e) {
-    fail(`cannot load onnxruntime-node (${e.code || e.message}); install it with ` +
-         "'ONNXRUNTIME_NODE_INSTALL=skip npm install --prefix tools'");
+    fail(`cannot load onnxruntime-node from ${where} (${e.code || e.message}); scripts/setup.sh installs it`);
   }
 }
 

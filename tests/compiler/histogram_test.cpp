@@ -28,9 +28,9 @@ TEST(HistogramTest, GrowingRangeRebinsExactly) {
   a[7] = 0.f;
   b[9] = 0.f;
   ValueStats s;
-  s.add_batch(a.data(), 50, 100, 100, false);
+  s.add_batch(a.data(), 50, 100, 100);
   const float first_width = s.hist.width;
-  s.add_batch(b.data(), 30, 100, 100, false);
+  s.add_batch(b.data(), 30, 100, 100);
   EXPECT_FLOAT_EQ(s.hist.width, first_width * 4);
   // The first batch's counts, binned at the first width and merged 4 to 1, plus the second
   // batch binned at the final width.
@@ -51,7 +51,8 @@ TEST(HistogramTest, StridedRowsAndNonFiniteValues) {
   std::vector<float> v = {1.f, -2.f, 99.f, 99.f, std::numeric_limits<float>::quiet_NaN(), 0.5f, 99.f, 99.f,
                           std::numeric_limits<float>::infinity(), 0.f, 99.f, 99.f};
   ValueStats s;
-  s.add_batch(v.data(), 3, 2, 4, true);
+  s.add_batch(v.data(), 3, 2, 4);
+  s.add_channel_sums(channel_sums_last(v.data(), 3, 2, 4), 3);
   EXPECT_FLOAT_EQ(s.max, 1.f);
   EXPECT_FLOAT_EQ(s.min, -2.f);
   EXPECT_EQ(s.hist.nonzero(), 3);  // 1, -2, 0.5
@@ -62,13 +63,24 @@ TEST(HistogramTest, StridedRowsAndNonFiniteValues) {
   EXPECT_DOUBLE_EQ(s.channel_sums[1], -1.5);
 }
 
+TEST(HistogramTest, ChannelSumsOfNchwPlanes) {
+  std::vector<float> v = test::random_floats(2 * 3 * 5, 9);  // [2][3][5]
+  std::vector<double> s = channel_sums_nchw(v.data(), 2, 3, 5);
+  for (int c = 0; c < 3; ++c) {
+    double want = 0;
+    for (int n = 0; n < 2; ++n)
+      for (int i = 0; i < 5; ++i) want += v[(n * 3 + c) * 5 + i];
+    EXPECT_NEAR(s[c], want, 1e-12) << c;
+  }
+}
+
 TEST(HistogramTest, ChannelSumsIdenticalForAnyThreadCount) {
   std::vector<float> v = test::random_floats(3000 * 7, 5, -10.f, 10.f);
   std::vector<double> sums[2];
   for (int t : {1, 2}) {
     tbb::task_arena arena(t);
     ValueStats s;
-    arena.execute([&] { s.add_batch(v.data(), 3000, 7, 7, true); });
+    arena.execute([&] { s.add_channel_sums(channel_sums_last(v.data(), 3000, 7, 7), 3000); });
     sums[t - 1] = s.channel_sums;
     EXPECT_EQ(s.channel_rows, 3000);
   }

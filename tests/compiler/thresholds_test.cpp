@@ -13,7 +13,7 @@ namespace {
 ValueStats stats_of(const std::vector<float>& v, int batches = 1) {
   ValueStats s;
   const int64_t per = static_cast<int64_t>(v.size()) / batches;
-  for (int b = 0; b < batches; ++b) s.add_batch(v.data() + b * per, per, 1, 1, false);
+  for (int b = 0; b < batches; ++b) s.add_batch(v.data() + b * per, per, 1, 1);
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include "frontend/onnx_export.h"
 #include "frontend/onnx_import.h"
 #include "graph_builder.h"
+#include "ir/stats.h"
 #include "small_models.h"
 #include "passes/convert_fp16.h"
 #include "passes/quantize_int8.h"
@@ -86,6 +87,36 @@ TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
   // with the integer kernels: they differ only in rounding of requantization.
   Tensor fake = run_qdq_as_float(file.clone(), x)[0];
   EXPECT_GT(sqnr_db(fake, got), 30.0);
+}
+
+// Inputs with a large mean make the quantized weights' rounding error a systematic output
+// offset; bias correction removes most of it.
+TEST(QuantizeInt8Test, BiasCorrectionRemovesTheMeanOutputError) {
+  test::GraphBuilder b(11);
+  Value* x = b.input("x", {kDynamicDim, 16, 6, 6});
+  b.output(b.conv(x, 8, 3, 1)->out());
+  Graph g = b.take();
+  auto batch = [](uint32_t seed) { return test::random_tensor({8, 16, 6, 6}, seed, 2.f, 4.f); };
+  CalibrationProfile p;
+  {
+    Session fp32(g.clone(), 2, /*optimize=*/false);
+    for (uint32_t s = 0; s < 4; ++s) observe_batch(fp32, batch(s), p);
+  }
+  p.fingerprint = graph_fingerprint(g);
+  auto mean_error = [&](bool correct) {
+    Graph q = g.clone();
+    Int8CompileOptions o;
+    o.per_channel = false;
+    o.bias_correction = correct;
+    Int8Report r = quantize_from_profile(q, p, o);
+    EXPECT_EQ(r.layers.at(0).bias_corrected, correct);
+    Tensor in = batch(77), want = test::run_plain(g, {in})[0], got = Session(std::move(q), 2).run({in})[0];
+    double err = 0;
+    for (int64_t i = 0; i < want.numel(); ++i) err += got.data<float>()[i] - want.data<float>()[i];
+    return std::fabs(err / want.numel());
+  };
+  const double plain = mean_error(false), corrected = mean_error(true);
+  EXPECT_LT(corrected, 0.3 * plain) << plain << " -> " << corrected;
 }
 
 TEST(ConvertFp16Test, HalvesWeightsKeepsBoundaryAndStaysClose) {

@@ -39,5 +39,29 @@ TEST(QuantMathTest, PerChannelWeightsUseTheirOwnRange) {
   EXPECT_EQ(t.q[3], static_cast<int8_t>(std::nearbyint(-0.02f / (1.f / 127))));
 }
 
+TEST(QuantMathTest, ExpectedOutputErrorOfQuantizedWeights) {
+  // Conv [2 outputs][2 inputs][2 taps]; the second input channel has mean 3, the first 0.
+  const std::vector<float> w = {0.1f, 0.2f, 0.3f, 0.4f, -1.f, 0.5f, 0.25f, 0.125f};
+  WeightQuant wq = quantize_weights(w, 2, true);
+  const std::vector<double> means = {0.0, 3.0};
+  std::vector<double> e = expected_output_error(w, wq, {2, 2, 2, true}, means);
+  for (int o = 0; o < 2; ++o) {
+    double want = 0;
+    for (int t = 0; t < 2; ++t) {
+      const int i = (o * 2 + 1) * 2 + t;  // input channel 1
+      want += (wq.q[i] * wq.scale[o] - w[i]) * 3.0;
+    }
+    EXPECT_NEAR(e[o], want, 1e-12) << o;
+  }
+  // Gemm B as [inputs][outputs] (no transB): element (k, n) at k * outputs + n.
+  std::vector<double> g = expected_output_error(w, quantize_weights(w, 1, false), {4, 2, 1, false}, {1.0, 2.0});
+  WeightQuant t = quantize_weights(w, 1, false);
+  for (int n = 0; n < 4; ++n) {
+    double want = 0;
+    for (int k = 0; k < 2; ++k) want += (t.q[k * 4 + n] * t.scale[0] - w[k * 4 + n]) * (k + 1.0);
+    EXPECT_NEAR(g[n], want, 1e-12) << n;
+  }
+}
+
 }  // namespace
 }  // namespace qcc

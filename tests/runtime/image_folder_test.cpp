@@ -12,7 +12,7 @@
 #include "graph_builder.h"
 #include "runtime/batch_loader.h"
 #include "runtime/image_folder.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/json.h"
+#include "cli/json.h"
 
 namespace qcc::cli {
 

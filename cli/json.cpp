@@ -1,4 +1,4 @@
-#include "tools/json.h"
+#include "cli/json.h"
 
 #include "frontend/file_io.h"
 

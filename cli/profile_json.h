@@ -6,7 +6,7 @@
 #include <string>
 
 #include "compiler/calibrate.h"
-#include "tools/json.h"
+#include "cli/json.h"
 
 namespace qcc {
 

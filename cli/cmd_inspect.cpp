@@ -7,7 +7,7 @@
 #include "ir/shape_inference.h"
 #include "ir/stats.h"
 #include "runtime/session.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 

@@ -1,4 +1,4 @@
-#include "tools/profile_json.h"
+#include "cli/profile_json.h"
 
 #include <cinttypes>
 #include <cstdio>

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "test_util.h"
-#include "tools/profile_json.h"
+#include "cli/profile_json.h"
 
 namespace qcc {
 namespace {
@@ -16,9 +16,10 @@ CalibrationProfile sample_profile() {
   p.images = 42;
   p.skipped = {"a.jpg: \"bad\"\nfile"};
   std::vector<float> v = test::random_floats(3000, 11, -3.f, 7.f);
-  p.values["x"].add_batch(v.data(), 1000, 3, 3, true);
-  p.values["x"].add_batch(v.data() + 1500, 500, 3, 3, true);
-  p.values["zeros"].add_batch(std::vector<float>(10, 0.f).data(), 10, 1, 1, false);
+  p.values["x"].add_batch(v.data(), 1000, 3, 3);
+  p.values["x"].add_batch(v.data() + 1500, 500, 3, 3);
+  p.values["x"].add_channel_sums(channel_sums_last(v.data(), 1000, 3, 3), 1000);
+  p.values["zeros"].add_batch(std::vector<float>(10, 0.f).data(), 10, 1, 1);
   return p;
 }
 

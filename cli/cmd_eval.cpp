@@ -13,7 +13,7 @@
 #include "runtime/batch_loader.h"
 #include "runtime/image_folder.h"
 #include "runtime/session.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 

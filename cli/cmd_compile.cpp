@@ -12,8 +12,8 @@
 #include "frontend/onnx_export.h"
 #include "runtime/batch_loader.h"
 #include "runtime/image_folder.h"
-#include "tools/commands.h"
-#include "tools/profile_json.h"
+#include "cli/commands.h"
+#include "cli/profile_json.h"
 
 namespace qcc {
 
@@ -25,7 +25,7 @@ const cli::CommandSpec& compile_spec() {
         "(symmetric int8 weights and activations, calibrated on a folder of images or from a\n"
         "`qcc calibrate` profile, written as standard QDQ ONNX). The output runs in qcc and in\n"
         "ONNX Runtime. The seed's exact scheme is --calib-method minmax --weight-scales tensor\n"
-        "--activations s8.",
+        "--activations s8 --no-bias-correction.",
         {{"precision", "P", "fp16 or int8 (required)", ""}, {"o", "OUT.onnx", "output model (required)", "", {}, true}},
         1, 1};
     for (auto& o : calib_folder_options()) c.options.push_back(o);
@@ -36,12 +36,13 @@ const cli::CommandSpec& compile_spec() {
          "      minmax-avg      per-batch extremes averaged (ONNX Runtime moving_average)\n"
          "      percentile[:P]  the P-th percentile of |x| (default 99.99): clips rare outliers\n"
          "      entropy         min KL divergence (TensorRT): for long-tailed activations\n"
-         "      mse             min expected squared error of clipping + rounding", "minmax-avg"},
+         "      mse             min expected squared error of clipping + rounding", "mse"},
         {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
         {"activations", "A", "int8: auto (u8 with zero point 0 where values cannot be negative, e.g.\n"
          "                             after ReLU; s8 elsewhere) or s8 (signed everywhere, the seed's)", "auto"},
-        {"bias-correction", "", "int8: shift each channel's bias by the mean error its quantized weights\n"
-         "                             cause on the calibration data (Nagel et al. 2019)", ""},
+        {"no-bias-correction", "", "int8: keep biases as they are (by default each channel's bias is shifted\n"
+         "                             by the mean error its quantized weights cause on the calibration\n"
+         "                             data, Nagel et al. 2019)", ""},
         {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
         {"max-drop", "X", "int8: keep the most sensitive layers in FP32 until the estimated top-1 drop\n"
          "                             on held-out calibration images is <= X points (needs --calib)", ""},
@@ -59,7 +60,7 @@ namespace {
 
 Int8CompileOptions int8_options(const cli::Args& a) {
   Int8CompileOptions o;
-  const std::string method = a.str("calib-method", "minmax-avg"), scales = a.str("weight-scales", "channel");
+  const std::string method = a.str("calib-method", "mse"), scales = a.str("weight-scales", "channel");
   auto spec = CalibSpec::parse(method);
   if (!spec) throw cli::UsageError("--calib-method must be minmax, minmax-avg, percentile[:P], entropy or mse");
   if (scales != "channel" && scales != "tensor") throw cli::UsageError("--weight-scales must be channel or tensor");
@@ -68,7 +69,7 @@ Int8CompileOptions int8_options(const cli::Args& a) {
   const std::string acts = a.str("activations", "auto");
   if (acts != "auto" && acts != "s8") throw cli::UsageError("--activations must be auto or s8");
   o.unsigned_nonneg = acts == "auto";
-  o.bias_correction = a.has("bias-correction");
+  o.bias_correction = !a.has("no-bias-correction");
   o.float_classifier = a.has("float-classifier");
   return o;
 }

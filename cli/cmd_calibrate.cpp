@@ -4,8 +4,8 @@
 
 #include "compiler/compile.h"
 #include "runtime/image_folder.h"
-#include "tools/commands.h"
-#include "tools/profile_json.h"
+#include "cli/commands.h"
+#include "cli/profile_json.h"
 
 namespace qcc {
 

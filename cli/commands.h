@@ -8,7 +8,7 @@
 #include "compiler/calibrate.h"
 #include "frontend/onnx_import.h"
 #include "runtime/image.h"
-#include "tools/cli.h"
+#include "cli/cli.h"
 
 namespace qcc {
 

@@ -7,7 +7,7 @@
 #include "ir/printable.h"
 #include "runtime/batch_loader.h"
 #include "runtime/session.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 

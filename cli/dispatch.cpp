@@ -7,7 +7,7 @@
 #include <string>
 
 #include "ir/printable.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 

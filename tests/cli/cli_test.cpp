@@ -15,7 +15,7 @@
 #include "frontend/onnx_export.h"
 #include "graph_builder.h"
 #include "onnx_builder.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 namespace {
@@ -330,6 +330,38 @@ TEST_F(CliTest, CalibrationSkipsAndCountsBadImages) {
   EXPECT_NE(j.find("\"calibration_images\": 1"), std::string::npos) << j;
   EXPECT_NE(j.find("bomb.png: image of 60000x1 resizes to"), std::string::npos) << j;
   EXPECT_NE(j.find("broken.jpg"), std::string::npos) << j;
+}
+
+TEST_F(CliTest, CompilingFromASavedProfileGivesTheSameModel) {
+  ASSERT_EQ(qcc({"calibrate", model_, "--calib", data(), "-o", path("p.json")}).code, 0);
+  for (const char* method : {"minmax-avg", "mse", "entropy"}) {
+    Result a = qcc({"compile", model_, "--precision", "int8", "--profile", path("p.json"), "--calib-method", method,
+                    "-o", path("from_profile.onnx")});
+    Result b = qcc({"compile", model_, "--precision", "int8", "--calib", data(), "--calib-method", method, "-o",
+                    path("one_go.onnx")});
+    ASSERT_EQ(a.code, 0) << a.err;
+    ASSERT_EQ(b.code, 0) << b.err;
+    EXPECT_EQ(read(path("from_profile.onnx")), read(path("one_go.onnx"))) << method;
+  }
+  // Another model's profile is refused.
+  save_onnx_file(classifier([](test::GraphBuilder& b, Value* v) { return b.node(Op::Relu, {v})->out(); }),
+                 path("other.onnx"));
+  expect_failure(qcc({"compile", path("other.onnx"), "--precision", "int8", "--profile", path("p.json"), "-o",
+                      path("x.onnx")}),
+                 1, "made for another model");
+}
+
+TEST_F(CliTest, ComparePerLayerListsTheQuantizedValues) {
+  ASSERT_EQ(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o", path("q8.onnx")}).code, 0);
+  Result r = qcc({"compare", model_, path("q8.onnx"), "--data", data(), "--per-layer", "--json", path("c.json")});
+  ASSERT_EQ(r.code, 0) << r.err;
+  cli::Json j = cli::Json::load(path("c.json"));
+  EXPECT_EQ(j.at("images").integer(), 2);
+  EXPECT_EQ(j.at("unmatched").integer(), 0);
+  // The input, the pooled features (GAP and Flatten share one int8 value) and the logits.
+  ASSERT_GE(j.at("layers").items().size(), 2u);
+  EXPECT_EQ(j.at("layers").items().front().at("name").str(), "input");
+  expect_failure(qcc({"compare", model_, path("q8.onnx"), "--per-layer"}), 2, "--per-layer needs --data");
 }
 
 }  // namespace

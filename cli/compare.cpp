@@ -1,4 +1,4 @@
-#include "tools/compare.h"
+#include "cli/compare.h"
 
 #include <algorithm>
 #include <cmath>

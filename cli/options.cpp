@@ -5,7 +5,7 @@
 #include "frontend/file_io.h"
 #include "ir/printable.h"
 #include "runtime/session.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 

@@ -8,7 +8,7 @@
 #include "frontend/onnx_import.h"
 #include "kernels/cpu.h"
 #include "runtime/session.h"
-#include "tools/commands.h"
+#include "cli/commands.h"
 
 namespace qcc {
 
