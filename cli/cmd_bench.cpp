@@ -6,7 +6,7 @@
 #include <random>
 
 #include "frontend/onnx_import.h"
-#include "kernels/cpu.h"
+#include "kernels/config.h"
 #include "runtime/session.h"
 #include "cli/commands.h"
 
@@ -97,7 +97,8 @@ int run_bench(const cli::Args& a) {
                                     : 0.5 * (sorted[sorted.size() / 2 - 1] + sorted[sorted.size() / 2]);
   const double per_image = median / batch;
   std::cout << "model " << a.positional()[0] << "  batch " << batch << "  threads " << session.threads()
-            << "  isa " << kernels::cpu_isa_name() << "\n";
+            << "  isa " << kernels::isa_level_name(kernels::kernel_config().level) << " ("
+            << kernels::kernel_config().describe() << ")\n";
   std::cout << "median " << cli::fmt(median, 2) << " ms/batch, " << cli::fmt(per_image, 3)
             << " ms/image (min " << cli::fmt(sorted.front() / batch, 3) << ", max "
             << cli::fmt(sorted.back() / batch, 3) << ", " << iters << " runs)\n";
@@ -107,7 +108,8 @@ int run_bench(const cli::Args& a) {
     for (double v : ms) runs.push(v);
     cli::Json j = cli::Json::object();
     j.set("ms_per_image", per_image).set("batch", batch).set("threads", session.threads()).set("iters", iters);
-    j.set("median_ms_per_batch", median).set("runs_ms", runs).set("isa", kernels::cpu_isa_name());
+    j.set("median_ms_per_batch", median).set("runs_ms", runs).set("isa", kernels::isa_level_name(kernels::kernel_config().level))
+        .set("kernels", kernels::kernel_config().describe());
     j.set("model", a.positional()[0]);
     j.save(a.str("json"));
   }

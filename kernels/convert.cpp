@@ -6,28 +6,27 @@
 
 #include "ir/half.h"
 #include "ir/saturate.h"
-#include "kernels/cpu.h"
+#include "kernels/config.h"
 
 namespace qcc::kernels {
 
-namespace ref {
-void convert_f16_to_f32(const uint16_t* src, float* dst, int64_t n) {
+namespace {
+void f16_to_f32_scalar(const uint16_t* src, float* dst, int64_t n) {
   for (int64_t i = 0; i < n; ++i) dst[i] = half_to_float(src[i]);
 }
-void convert_f32_to_f16(const float* src, uint16_t* dst, int64_t n) {
+void f32_to_f16_scalar(const float* src, uint16_t* dst, int64_t n) {
   for (int64_t i = 0; i < n; ++i) dst[i] = float_to_half(src[i]);
 }
-}  // namespace ref
+}  // namespace
 
-void convert_f16_to_f32(const uint16_t* src, float* dst, int64_t n) {
-  static const auto fn = cpu_features().f16c ? avx2::convert_f16_to_f32 : ref::convert_f16_to_f32;
-  fn(src, dst, n);
+const ConvertKernels& convert_kernels_scalar() {
+  static const ConvertKernels k{"scalar", f16_to_f32_scalar, f32_to_f16_scalar};
+  return k;
 }
 
-void convert_f32_to_f16(const float* src, uint16_t* dst, int64_t n) {
-  static const auto fn = cpu_features().f16c ? avx2::convert_f32_to_f16 : ref::convert_f32_to_f16;
-  fn(src, dst, n);
-}
+void convert_f16_to_f32(const uint16_t* src, float* dst, int64_t n) { kernel_config().convert->f16_to_f32(src, dst, n); }
+
+void convert_f32_to_f16(const float* src, uint16_t* dst, int64_t n) { kernel_config().convert->f32_to_f16(src, dst, n); }
 
 namespace {
 template <typename Q>

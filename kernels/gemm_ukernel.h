@@ -51,6 +51,7 @@ constexpr GemmType kGemmF16{AType::f16, CType::f16};
 
 struct Ukernel {
   void (*fn)(const UkernelArgs&) = nullptr;
+  const char* isa = "";  ///< the variant ("scalar", "avx2", "avx512vnni"), for reports
   int mr = 0;  ///< rows per tile
   int nr = 0;  ///< columns per packed B panel
   /// s8 A only: the kernel is the unsigned one and expects A ^ 0x80 (= a + 128) with the bias
@@ -71,7 +72,5 @@ UkernelSet ukernels_ref(int mr, int nr);
 const UkernelSet& ukernels_avx2();
 /// AVX-512 kernels (int8 through AVX512-VNNI vpdpbusd).
 const UkernelSet& ukernels_avx512();
-/// The best set this CPU runs (QCC_ISA=scalar|avx2 caps it).
-const UkernelSet& ukernels_best();
 
 }  // namespace qcc::kernels

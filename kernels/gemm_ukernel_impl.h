@@ -104,11 +104,11 @@ void ukernel_q8(const UkernelArgs& p) {
 
 /// The three output types of one int8 A kind.
 template <class V, int MR, int NV, AType A>
-void set_q8_row(Ukernel (&row)[3], bool flip) {
+void set_q8_row(Ukernel (&row)[3], const char* isa, bool flip) {
   constexpr int NR = V::kLanes * NV;
-  row[0] = {ukernel_q8<V, MR, NV, A, int8_t>, MR, NR, flip};
-  row[1] = {ukernel_q8<V, MR, NV, A, uint8_t>, MR, NR, flip};
-  row[2] = {ukernel_q8<V, MR, NV, A, float>, MR, NR, flip};
+  row[0] = {ukernel_q8<V, MR, NV, A, int8_t>, isa, MR, NR, flip};
+  row[1] = {ukernel_q8<V, MR, NV, A, uint8_t>, isa, MR, NR, flip};
+  row[2] = {ukernel_q8<V, MR, NV, A, float>, isa, MR, NR, flip};
 }
 
 /// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes). With
@@ -117,14 +117,14 @@ template <class V, int MR, int NV, int QMR, int QNV, bool kVnniFlip>
 UkernelSet make_set(const char* isa) {
   constexpr int L = V::kLanes;
   UkernelSet s{isa, {}, {}, {}};
-  s.f32 = {ukernel_float<V, MR, NV, float, float>, MR, L * NV, false};
-  s.f16 = {ukernel_float<V, MR, NV, uint16_t, uint16_t>, MR, L * NV, false};
-  set_q8_row<V, QMR, QNV, AType::u7>(s.q8[0], false);
-  set_q8_row<V, QMR, QNV, AType::u8>(s.q8[1], false);
+  s.f32 = {ukernel_float<V, MR, NV, float, float>, isa, MR, L * NV, false};
+  s.f16 = {ukernel_float<V, MR, NV, uint16_t, uint16_t>, isa, MR, L * NV, false};
+  set_q8_row<V, QMR, QNV, AType::u7>(s.q8[0], isa, false);
+  set_q8_row<V, QMR, QNV, AType::u8>(s.q8[1], isa, false);
   if constexpr (kVnniFlip)
-    set_q8_row<V, QMR, QNV, AType::u8>(s.q8[2], true);
+    set_q8_row<V, QMR, QNV, AType::u8>(s.q8[2], isa, true);
   else
-    set_q8_row<V, QMR, QNV, AType::s8>(s.q8[2], false);
+    set_q8_row<V, QMR, QNV, AType::s8>(s.q8[2], isa, false);
   return s;
 }
 

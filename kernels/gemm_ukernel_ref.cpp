@@ -6,7 +6,6 @@
 
 #include "ir/half.h"
 #include "ir/saturate.h"
-#include "kernels/cpu.h"
 #include "kernels/gemm_ukernel.h"
 
 namespace qcc::kernels {
@@ -65,9 +64,9 @@ void ref_q8(const UkernelArgs& p) {
 
 template <typename AT>
 void ref_q8_row(Ukernel (&row)[3], int mr, int nr) {
-  row[0] = {ref_q8<AT, int8_t>, mr, nr, false};
-  row[1] = {ref_q8<AT, uint8_t>, mr, nr, false};
-  row[2] = {ref_q8<AT, float>, mr, nr, false};
+  row[0] = {ref_q8<AT, int8_t>, "scalar", mr, nr, false};
+  row[1] = {ref_q8<AT, uint8_t>, "scalar", mr, nr, false};
+  row[2] = {ref_q8<AT, float>, "scalar", mr, nr, false};
 }
 
 }  // namespace
@@ -81,20 +80,11 @@ const Ukernel& UkernelSet::get(GemmType t) const {
 }
 
 UkernelSet ukernels_ref(int mr, int nr) {
-  UkernelSet s{"scalar", {ref_float<float, float>, mr, nr, false}, {ref_float<uint16_t, uint16_t>, mr, nr, false}, {}};
+  UkernelSet s{"scalar", {ref_float<float, float>, "scalar", mr, nr, false},
+               {ref_float<uint16_t, uint16_t>, "scalar", mr, nr, false}, {}};
   ref_q8_row<uint8_t>(s.q8[0], mr, nr);
   ref_q8_row<uint8_t>(s.q8[1], mr, nr);
   ref_q8_row<int8_t>(s.q8[2], mr, nr);
-  return s;
-}
-
-const UkernelSet& ukernels_best() {
-  static const UkernelSet s = [] {
-    const CpuFeatures& f = cpu_features();
-    if (f.avx512_core() && f.avx512vnni) return ukernels_avx512();
-    if (f.avx2 && f.fma && f.f16c) return ukernels_avx2();
-    return ukernels_ref(4, 8);
-  }();
   return s;
 }
 

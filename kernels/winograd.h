@@ -34,6 +34,7 @@ struct WinogradArgs {
   void* out = nullptr;       ///< same element type as `in`
   bool half = false;         ///< f16 storage: converted to f32 around the transforms
   float lo = -3.4e38f, hi = 3.4e38f;
+  const struct WinogradKernels* kernels = nullptr;  ///< the transforms; null: kernel_config()'s
 };
 
 /// Output tiles (2x2 pixel blocks) of the convolution: the unit of work.

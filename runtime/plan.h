@@ -19,6 +19,7 @@ struct StepProfile {
   Op op;
   std::string dtype;
   int64_t macs = 0;
+  std::string isa;  ///< the kernel variant the step runs ("" for views and copies)
   double total_ms = 0;
   int64_t runs = 0;
 };

@@ -44,16 +44,20 @@ class Step {
   virtual size_t scratch_bytes() const { return 0; }
   /// Multiply-accumulates per run (for profiles).
   virtual int64_t macs() const { return 0; }
+  /// The ISA variant of the kernel the step runs ("" when it runs none: views, copies).
+  virtual const char* isa() const { return ""; }
 };
 
 /// A step that is a closure (most non-GEMM ops).
 class FnStep : public Step {
  public:
-  explicit FnStep(std::function<void()> fn) : fn_(std::move(fn)) {}
+  explicit FnStep(std::function<void()> fn, const char* isa = "") : fn_(std::move(fn)), isa_(isa) {}
   void run(const ExecContext&) override { fn_(); }
+  const char* isa() const override { return isa_; }
 
  private:
   std::function<void()> fn_;
+  const char* isa_;
 };
 
 /// Binds a node to its kernel. Throws std::runtime_error naming the node when the combination of

@@ -8,6 +8,7 @@
 #include <tbb/task_arena.h>
 
 #include "ir/shape_inference.h"
+#include "kernels/config.h"
 #include "kernels/conv_igemm.h"
 #include "kernels/winograd.h"
 #include "kernels/elementwise.h"
@@ -56,6 +57,7 @@ class ConvStep : public Step {
 
   size_t scratch_bytes() const override { return kernels::conv_scratch_bytes(args_, chunk_); }
   int64_t macs() const override { return args_.g.m() * args_.g.k() * w_->n; }
+  const char* isa() const override { return w_->uk.isa; }
 
  private:
   static int64_t tbb_threads() { return tbb::this_task_arena::max_concurrency(); }
@@ -84,6 +86,7 @@ class WinogradStep : public Step {
 
   size_t scratch_bytes() const override { return kernels::winograd_scratch_bytes(args_, chunk_); }
   int64_t macs() const override { return args_.g.m() * args_.g.k() * args_.g.out_c; }
+  const char* isa() const override { return args_.kernels->isa; }
 
  private:
   kernels::WinogradArgs args_;
@@ -127,7 +130,7 @@ const QuantParams& quant_of(const Node& n, const Value* v) {
 std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const WeightView& w,
                                             const Value* bias, float alpha, float beta) {
   auto pw = std::make_unique<PackedWeights>();
-  const kernels::Ukernel& uk = kernels::ukernels_best().get(t);
+  const kernels::Ukernel& uk = kernels::kernel_config().gemm->get(t);
   const Tensor& data = *w.data;
   if (!t.q8()) {
     std::vector<float> src = data.to_floats();
@@ -197,12 +200,13 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
     auto ww = std::make_unique<kernels::WinogradWeights>();
     std::vector<float> wf = w->data->to_floats();
     std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>(g.out_c, 0.f);
-    kernels::winograd_pack(wf.data(), bias.data(), g.out_c, g.in_c, kernels::ukernels_best().f32, *ww);
+    kernels::winograd_pack(wf.data(), bias.data(), g.out_c, g.in_c, kernels::kernel_config().gemm->f32, *ww);
     kernels::WinogradArgs wa;
     wa.g = g;
     wa.in = x.data;
     wa.out = y.data;
     wa.half = t == kernels::kGemmF16;
+    wa.kernels = kernels::kernel_config().winograd;
     std::tie(wa.lo, wa.hi) = output_clamp(n, y.dtype);
     return std::make_unique<WinogradStep>(wa, std::move(ww));
   }

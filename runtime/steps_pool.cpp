@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ir/shape_inference.h"
+#include "kernels/config.h"
 #include "kernels/convert.h"
 #include "kernels/elementwise.h"
 #include "kernels/pool.h"
@@ -76,9 +77,7 @@ std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
     default: fail(n, std::string("no pooling kernel for ") + dtype_name(x.dtype));
   }
   int64_t rows = g.rows();
-  return std::make_unique<FnStep>([=] {
-    parallel_for_tasks(rows, body);
-  });
+  return std::make_unique<FnStep>([=] { parallel_for_tasks(rows, body); }, kernels::kernel_config().pool->isa);
 }
 
 // Int8 global average pooling: an average pool whose window is the whole image.
@@ -89,7 +88,7 @@ std::unique_ptr<Step> global_pool_q8(const Node& n, const Bound& x, const Bound&
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
   auto body = q8_window_pool(n, g, x, y, false);
-  return std::make_unique<FnStep>([=] { parallel_for_tasks(g.rows(), body); });
+  return std::make_unique<FnStep>([=] { parallel_for_tasks(g.rows(), body); }, kernels::kernel_config().pool->isa);
 }
 
 std::unique_ptr<Step> global_pool(const Node& n, const Binder& bind) {

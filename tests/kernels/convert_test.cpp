@@ -9,7 +9,7 @@
 #include "ir/half.h"
 #include "kernels/convert.h"
 #include "kernels/elementwise.h"
-#include "kernels/cpu.h"
+#include "kernels/isa_sets.h"
 
 namespace qcc::kernels {
 namespace {
@@ -42,11 +42,13 @@ TEST(ConvertTest, ArrayVersionsMatchScalarDefinition) {
       std::memcpy(&v, &bits, 4);
       if (std::isnan(v)) v = 1.f;
     }
-    convert_f32_to_f16(f.data(), h.data(), n);
-    ref::convert_f32_to_f16(f.data(), h_ref.data(), n);
-    ASSERT_EQ(h, h_ref) << "n=" << n;
-    convert_f16_to_f32(h.data(), back.data(), n);
-    for (int64_t i = 0; i < n; ++i) ASSERT_EQ(back[i], half_to_float(h[i]));
+    for (const KernelConfig* c : test::runnable_configs()) {
+      c->convert->f32_to_f16(f.data(), h.data(), n);
+      for (int64_t i = 0; i < n; ++i) h_ref[i] = float_to_half(f[i]);
+      ASSERT_EQ(h, h_ref) << "n=" << n << " " << c->convert->isa;
+      c->convert->f16_to_f32(h.data(), back.data(), n);
+      for (int64_t i = 0; i < n; ++i) ASSERT_EQ(back[i], half_to_float(h[i])) << c->convert->isa;
+    }
   }
 }
 

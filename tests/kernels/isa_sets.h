@@ -5,10 +5,19 @@
 #include <string>
 #include <vector>
 
+#include "kernels/config.h"
 #include "kernels/cpu.h"
 #include "kernels/gemm_ukernel.h"
 
 namespace qcc::test {
+
+/// The kernel configurations of every ISA level this CPU has, scalar first.
+inline std::vector<const kernels::KernelConfig*> runnable_configs() {
+  std::vector<const kernels::KernelConfig*> out;
+  for (auto l : {kernels::IsaLevel::scalar, kernels::IsaLevel::avx2, kernels::IsaLevel::avx512vnni})
+    if (const kernels::KernelConfig* c = kernels::kernel_config_for(l)) out.push_back(c);
+  return out;
+}
 
 inline std::vector<const kernels::UkernelSet*> runnable_sets() {
   static const kernels::UkernelSet ref = kernels::ukernels_ref(5, 8);

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "ir/half.h"
+#include "kernels/isa_sets.h"
 
 namespace qcc::kernels {
 namespace {
@@ -52,7 +53,19 @@ double reference(const PoolGeom& g, const std::vector<float>& x, bool is_max, in
   return is_max ? acc : acc / count;
 }
 
-TEST(PoolTest, FloatAndHalfMatchDirectLoops) {
+// Every ISA variant of every pooling kernel against direct loops.
+class PoolTest : public ::testing::TestWithParam<int> {
+ protected:
+  const PoolKernels* k() {
+    auto configs = test::runnable_configs();
+    if (GetParam() >= static_cast<int>(configs.size())) return nullptr;
+    return configs[GetParam()]->pool;
+  }
+};
+
+TEST_P(PoolTest, FloatAndHalfMatchDirectLoops) {
+  const PoolKernels* pk = k();
+  if (!pk) GTEST_SKIP() << "ISA not available on this CPU";
   std::mt19937 rng(3);
   for (int iter = 0; iter < 40; ++iter) {
     PoolGeom g = random_geom(rng);
@@ -65,8 +78,8 @@ TEST(PoolTest, FloatAndHalfMatchDirectLoops) {
     for (bool is_max : {true, false}) {
       std::vector<float> y(outs);
       std::vector<uint16_t> yh(outs);
-      (is_max ? maxpool_nhwc_f32 : avgpool_nhwc_f32)(g, x.data(), y.data(), 0, g.rows());
-      (is_max ? maxpool_nhwc_f16 : avgpool_nhwc_f16)(g, xh.data(), yh.data(), 0, g.rows());
+      (is_max ? pk->maxpool_f32 : pk->avgpool_f32)(g, x.data(), y.data(), 0, g.rows());
+      (is_max ? pk->maxpool_f16 : pk->avgpool_f16)(g, xh.data(), yh.data(), 0, g.rows());
       for (int64_t n = 0; n < g.batch; ++n)
         for (int64_t oh = 0; oh < g.out_h; ++oh)
           for (int64_t ow = 0; ow < g.out_w; ++ow)
@@ -110,8 +123,17 @@ void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, 
   }
 }
 
-TEST(PoolTest, Int8MaxIsExactAndAverageRequantizes) { check_int8_pooling<int8_t>(maxpool_nhwc_s8, avgpool_nhwc_s8); }
-TEST(PoolTest, Uint8MaxIsExactAndAverageRequantizes) { check_int8_pooling<uint8_t>(maxpool_nhwc_u8, avgpool_nhwc_u8); }
+TEST_P(PoolTest, Int8MaxIsExactAndAverageRequantizes) {
+  if (!k()) GTEST_SKIP() << "ISA not available on this CPU";
+  check_int8_pooling<int8_t>(k()->maxpool_s8, k()->avgpool_s8);
+}
+TEST_P(PoolTest, Uint8MaxIsExactAndAverageRequantizes) {
+  if (!k()) GTEST_SKIP() << "ISA not available on this CPU";
+  check_int8_pooling<uint8_t>(k()->maxpool_u8, k()->avgpool_u8);
+}
+
+// 0: scalar, 1: avx2, 2: avx512vnni (the levels this CPU has, in order; missing ones skip).
+INSTANTIATE_TEST_SUITE_P(AllIsas, PoolTest, ::testing::Values(0, 1, 2));
 
 }  // namespace
 }  // namespace qcc::kernels

@@ -19,7 +19,7 @@ void run_all(const WinogradArgs& a) {
   for (int64_t t = 0; t < tiles; t += chunk) winograd_run(a, t, std::min(tiles, t + chunk), ws.data());
 }
 
-double compare(const UkernelSet& set, ConvGeom g, bool relu, uint32_t seed, bool half = false) {
+double compare(const KernelConfig& cfg, ConvGeom g, bool relu, uint32_t seed, bool half = false) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> d(-1, 1);
   g.out_h = g.in_h + 2 * g.pad_t - 2;
@@ -28,7 +28,7 @@ double compare(const UkernelSet& set, ConvGeom g, bool relu, uint32_t seed, bool
   std::vector<float> x(g.batch * g.in_h * g.in_w * g.in_c), w(g.out_c * g.in_c * 9), bias(g.out_c);
   for (auto* v : {&x, &w, &bias})
     for (float& f : *v) f = d(rng);
-  const Ukernel& uk = set.f32;
+  const Ukernel& uk = cfg.gemm->f32;
   const float lo = relu ? 0.f : -3.4e38f;
 
   // Reference: implicit GEMM with weights reordered to (kh, kw, c).
@@ -47,7 +47,7 @@ double compare(const UkernelSet& set, ConvGeom g, bool relu, uint32_t seed, bool
   WinogradWeights ww;
   winograd_pack(w.data(), bias.data(), g.out_c, g.in_c, uk, ww);
   WinogradArgs a;
-  a.g = g, a.w = &ww, a.in = x.data(), a.out = got.data(), a.lo = lo;
+  a.g = g, a.w = &ww, a.in = x.data(), a.out = got.data(), a.lo = lo, a.kernels = cfg.winograd;
   run_all(a);
   if (half) {  // f16 storage: same weights, inputs rounded to f16, output rounded to f16
     std::vector<uint16_t> xh(x.size()), yh(got.size());
@@ -69,7 +69,7 @@ double compare(const UkernelSet& set, ConvGeom g, bool relu, uint32_t seed, bool
 
 TEST(WinogradTest, MatchesImplicitGemmOnRandomShapes) {
   std::mt19937 rng(5);
-  for (const UkernelSet* set : test::runnable_sets()) {
+  for (const KernelConfig* cfg : test::runnable_configs()) {
     for (int iter = 0; iter < 16; ++iter) {
       ConvGeom g;
       g.batch = 1 + rng() % 2;
@@ -81,8 +81,9 @@ TEST(WinogradTest, MatchesImplicitGemmOnRandomShapes) {
       g.pad_t = g.pad_l = rng() % 2;
       g.out_pixel_stride = g.out_c + (iter % 2) * 24;
       ASSERT_TRUE(winograd_applies(g));
-      ASSERT_LE(compare(*set, g, iter % 3 == 0, iter), 2e-6) << set->isa << " iteration " << iter;
-      ASSERT_LE(compare(*set, g, iter % 3 == 0, iter, true), 4e-3) << set->isa << " f16, iteration " << iter;
+      const char* isa = isa_level_name(cfg->level);
+      ASSERT_LE(compare(*cfg, g, iter % 3 == 0, iter), 2e-6) << isa << " iteration " << iter;
+      ASSERT_LE(compare(*cfg, g, iter % 3 == 0, iter, true), 4e-3) << isa << " f16, iteration " << iter;
     }
   }
 }

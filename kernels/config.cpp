@@ -1,0 +1,75 @@
+#include "kernels/config.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+
+#include "kernels/cpu.h"
+
+namespace qcc::kernels {
+
+const char* isa_level_name(IsaLevel l) {
+  switch (l) {
+    case IsaLevel::scalar: return "scalar";
+    case IsaLevel::avx2: return "avx2";
+    case IsaLevel::avx512vnni: return "avx512vnni";
+  }
+  return "?";
+}
+
+namespace {
+
+bool cpu_has(IsaLevel l) {
+  const CpuFeatures& f = cpu_features();
+  const bool avx2 = f.avx2 && f.fma && f.f16c;
+  switch (l) {
+    case IsaLevel::scalar: return true;
+    case IsaLevel::avx2: return avx2;
+    case IsaLevel::avx512vnni: return avx2 && f.avx512_core() && f.avx512vnni;
+  }
+  return false;
+}
+
+KernelConfig make(IsaLevel l) {
+  static const UkernelSet scalar_gemm = ukernels_ref(4, 8);
+  switch (l) {
+    case IsaLevel::scalar:
+      return {l, &scalar_gemm, &pool_kernels_scalar(), &convert_kernels_scalar(), &winograd_kernels_scalar()};
+    case IsaLevel::avx2:
+      return {l, &ukernels_avx2(), &pool_kernels_avx2(), &convert_kernels_avx2(), &winograd_kernels_avx2()};
+    case IsaLevel::avx512vnni:  // F16C conversions are the AVX2 ones (one instruction either way)
+      return {l, &ukernels_avx512(), &pool_kernels_avx512(), &convert_kernels_avx2(), &winograd_kernels_avx512()};
+  }
+  return make(IsaLevel::scalar);
+}
+
+// The best level the CPU has, capped by QCC_ISA (an unknown value is an error, not ignored).
+IsaLevel chosen_level() {
+  IsaLevel best = IsaLevel::scalar;
+  for (IsaLevel l : {IsaLevel::avx2, IsaLevel::avx512vnni})
+    if (cpu_has(l)) best = l;
+  const char* cap = std::getenv("QCC_ISA");
+  if (!cap || !*cap) return best;
+  for (IsaLevel l : {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx512vnni})
+    if (!std::strcmp(cap, isa_level_name(l))) return l < best ? l : best;
+  throw std::runtime_error(std::string("QCC_ISA='") + cap + "': expected scalar, avx2 or avx512vnni");
+}
+
+}  // namespace
+
+std::string KernelConfig::describe() const {
+  return std::string("gemm=") + gemm->isa + " winograd=" + winograd->isa + " pool=" + pool->isa +
+         " convert=" + convert->isa;
+}
+
+const KernelConfig& kernel_config() {
+  static const KernelConfig c = make(chosen_level());
+  return c;
+}
+
+const KernelConfig* kernel_config_for(IsaLevel level) {
+  static const KernelConfig all[] = {make(IsaLevel::scalar), make(IsaLevel::avx2), make(IsaLevel::avx512vnni)};
+  return cpu_has(level) ? &all[static_cast<int>(level)] : nullptr;
+}
+
+}  // namespace qcc::kernels
