@@ -7,6 +7,7 @@
 
 #include "frontend/onnx_import.h"
 #include "kernels/config.h"
+#include "kernels/peak.h"
 #include "runtime/session.h"
 #include "cli/commands.h"
 
@@ -19,7 +20,7 @@ const cli::CommandSpec& bench_spec() {
       {{"batch", "N", "images per run", "16", {{1, 4096}}},
        {"iters", "N", "timed runs", "10", {{1, 1000000}}},
        {"warmup", "N", "untimed runs first", "2", {{0, 1000000}}},
-       {"profile", "", "print time per op type and the slowest nodes", ""},
+       {"profile", "", "print time, MACs and % of this CPU's peak per kernel kind, and the slowest nodes", ""},
        {"json", "FILE", "write the result as JSON", "", {}, true},
        threads_option(),
        max_model_bytes_option()},
@@ -40,30 +41,55 @@ Tensor random_input(const Value& v, int64_t batch, std::mt19937& rng) {
   return t;
 }
 
-void print_profile(const Plan& plan, int64_t batch) {
-  std::map<std::string, std::pair<double, int64_t>> by_op;
-  double total = 0;
+// Time, MACs and achieved rate per kernel kind, against this CPU's measured peaks (float kinds
+// against the FMA peak, int8 ones against the int8 instructions' peak; Winograd counts the MACs
+// of the direct convolution it replaces, so it can pass 100%).
+void print_kinds(const Plan& plan, int64_t batch) {
+  struct Row {
+    double ms = 0;
+    int64_t macs = 0;
+    bool integer = false;
+  };
+  std::map<std::string, Row> by_kind;
+  double total_ms = 0;
+  int64_t total_macs = 0;
   for (const auto& p : plan.profile()) {
     if (!p.runs) continue;
-    auto& e = by_op[std::string(op_name(p.op)) + " " + p.dtype];
-    e.first += p.total_ms / p.runs;
-    e.second += p.macs;
-    total += p.total_ms / p.runs;
+    const std::string kind = p.kind.empty() ? "other" : p.kind;
+    Row& r = by_kind[kind + (p.integer ? " int8" : p.kind.empty() ? "" : " float")];
+    r.ms += p.total_ms / p.runs;
+    r.macs += p.macs;
+    r.integer = p.integer;
+    total_ms += p.total_ms / p.runs;
+    total_macs += p.macs;
   }
-  cli::Table t({"op", "ms/batch", "share", "GMAC/s"});
-  for (auto& [name, e] : by_op)
-    t.add({name, cli::fmt(e.first, 2), cli::fmt(100 * e.first / total, 1) + "%",
-           e.second ? cli::fmt(e.second / (e.first * 1e6), 1) : ""});
-  std::cout << "\nprofile (mean over timed runs, batch " << batch << ")\n";
+  const kernels::Peaks& peak = kernels::measured_peaks();
+  std::cout << "\npeaks on " << kernels::isa_level_name(kernels::kernel_config().level) << ", "
+            << "this run's threads: FMA " << cli::fmt(peak.fma_gmacs, 0)
+            << " GMAC/s, int8 " << cli::fmt(peak.int8_gmacs, 0) << " GMAC/s (" << peak.int8_how << ")\n";
+  cli::Table t({"kernel kind", "ms/batch", "time share", "GMAC/img", "MAC share", "GMAC/s", "% of peak"});
+  for (auto& [kind, r] : by_kind) {
+    const double rate = r.macs ? r.macs / (r.ms * 1e6) : 0, top = r.integer ? peak.int8_gmacs : peak.fma_gmacs;
+    t.add({kind, cli::fmt(r.ms, 2), cli::fmt(100 * r.ms / total_ms, 1) + "%", cli::fmt(r.macs / 1e9 / batch, 3),
+           total_macs ? cli::fmt(100.0 * r.macs / total_macs, 1) + "%" : "", r.macs ? cli::fmt(rate, 1) : "",
+           r.macs && top > 0 ? cli::fmt(100 * rate / top, 0) + "%" : ""});
+  }
+  std::cout << "\nprofile by kernel kind (mean over timed runs, batch " << batch << ", "
+            << cli::fmt(total_macs / 1e9 / batch, 2) << " GMAC/img)\n";
   t.print(std::cout);
+}
+
+void print_profile(const Plan& plan, int64_t batch) {
+  print_kinds(plan, batch);
   std::vector<const StepProfile*> steps;
   for (const auto& p : plan.profile())
     if (p.runs) steps.push_back(&p);
   std::sort(steps.begin(), steps.end(), [](auto* a, auto* b) { return a->total_ms / a->runs > b->total_ms / b->runs; });
-  cli::Table slow({"slowest nodes", "op", "ms/batch", "GMAC/s"});
+  cli::Table slow({"slowest nodes", "op", "kind", "isa", "ms/batch", "GMAC/s"});
   for (size_t i = 0; i < std::min<size_t>(15, steps.size()); ++i) {
     double ms = steps[i]->total_ms / steps[i]->runs;
-    slow.add({steps[i]->name, op_name(steps[i]->op), cli::fmt(ms, 3), steps[i]->macs ? cli::fmt(steps[i]->macs / (ms * 1e6), 1) : ""});
+    slow.add({steps[i]->name, op_name(steps[i]->op), steps[i]->kind, steps[i]->isa, cli::fmt(ms, 3),
+              steps[i]->macs ? cli::fmt(steps[i]->macs / (ms * 1e6), 1) : ""});
   }
   std::cout << "\n";
   slow.print(std::cout);
@@ -102,7 +128,10 @@ int run_bench(const cli::Args& a) {
   std::cout << "median " << cli::fmt(median, 2) << " ms/batch, " << cli::fmt(per_image, 3)
             << " ms/image (min " << cli::fmt(sorted.front() / batch, 3) << ", max "
             << cli::fmt(sorted.back() / batch, 3) << ", " << iters << " runs)\n";
-  if (a.has("profile")) print_profile(plan, batch);
+  if (a.has("profile")) {
+    session.arena().execute([] { kernels::measured_peaks(); });  // on this run's threads
+    print_profile(plan, batch);
+  }
   if (a.has("json")) {
     cli::Json runs = cli::Json::array();
     for (double v : ms) runs.push(v);

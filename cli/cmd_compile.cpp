@@ -39,7 +39,8 @@ const cli::CommandSpec& compile_spec() {
          "      mse             min expected squared error of clipping + rounding", "mse"},
         {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
         {"activations", "A", "int8: auto (u8 with zero point 0 where values cannot be negative, e.g.\n"
-         "                             after ReLU; s8 elsewhere) or s8 (signed everywhere, the seed's)", "auto"},
+         "                             after ReLU; s8 elsewhere), s8 (signed everywhere, the seed's) or u8\n"
+         "                             (asymmetric u8 everywhere: ONNX Runtime's quantize_static form)", "auto"},
         {"no-bias-correction", "", "int8: keep biases as they are (by default each channel's bias is shifted\n"
          "                             by the mean error its quantized weights cause on the calibration\n"
          "                             data, Nagel et al. 2019)", ""},
@@ -67,8 +68,11 @@ Int8CompileOptions int8_options(const cli::Args& a) {
   o.calib = *spec;
   o.per_channel = scales == "channel";
   const std::string acts = a.str("activations", "auto");
-  if (acts != "auto" && acts != "s8") throw cli::UsageError("--activations must be auto or s8");
-  o.unsigned_nonneg = acts == "auto";
+  using Acts = Int8Options::Activations;
+  if (acts == "auto") o.activations = Acts::automatic;
+  else if (acts == "s8") o.activations = Acts::s8;
+  else if (acts == "u8") o.activations = Acts::u8;
+  else throw cli::UsageError("--activations must be auto, s8 or u8");
   o.bias_correction = !a.has("no-bias-correction");
   o.float_classifier = a.has("float-classifier");
   return o;
@@ -80,7 +84,7 @@ cli::Json int8_report_json(const Int8Report& r, const CalibrationProfile& p, con
     const ValueStats& s = p.values.at(a.name);
     acts.push(cli::Json::object().set("name", a.name).set("scale", a.scale).set("min", a.lo).set("max", a.hi)
                   .set("observed_min", s.min).set("observed_max", s.max).set("shared_scale", a.shared)
-                  .set("type", dtype_name(a.type)));
+                  .set("type", dtype_name(a.type)).set("zero_point", a.zero_point));
   }
   int64_t saturated = 0;
   for (const auto& l : r.layers) {
@@ -94,7 +98,9 @@ cli::Json int8_report_json(const Int8Report& r, const CalibrationProfile& p, con
   for (const auto& s : p.skipped) skipped.push(s);
   return cli::Json::object().set("calibration_images", p.images).set("skipped", skipped)
       .set("calib_method", o.calib.str()).set("weight_scales", o.per_channel ? "channel" : "tensor")
-      .set("activations", o.unsigned_nonneg ? "auto" : "s8")
+      .set("activations", o.activations == Int8Options::Activations::automatic ? "auto"
+                          : o.activations == Int8Options::Activations::s8   ? "s8"
+                                                                             : "u8")
       .set("bias_correction", o.bias_correction).set("float_classifier", o.float_classifier)
       .set("activations", acts).set("layers", layers).set("bias_saturated", saturated);
 }

@@ -10,7 +10,9 @@ namespace qcc {
 
 Graph load_for_compile(const std::string& path, const ImportOptions& options) {
   Graph g = import_onnx_file(path, options);
-  run_pipeline(g, optimize_pipeline(), runtime_pass_context());
+  PassContext ctx = runtime_pass_context();
+  run_dequantize(g, ctx);  // a quantized model is compiled from the float model it encodes
+  run_pipeline(g, optimize_pipeline(), ctx);
   return g;
 }
 
@@ -31,7 +33,7 @@ Int8Report quantize_from_profile(Graph& g, const CalibrationProfile& profile, co
                                std::to_string(s.hist.nonfinite) + " values)");
   Int8Options opt;
   opt.per_channel = options.per_channel;
-  opt.unsigned_nonneg = options.unsigned_nonneg;
+  opt.activations = options.activations;
   opt.keep_float = options.keep_float;
   if (options.float_classifier)
     for (const auto& n : g.nodes())

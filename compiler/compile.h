@@ -19,7 +19,8 @@
 
 namespace qcc {
 
-/// Imports an ONNX file and runs the optimization pipeline every precision starts from.
+/// Imports an ONNX file and runs the optimization pipeline every precision starts from. A
+/// quantized (QDQ) model is dequantized first: compiling it means compiling its float model.
 Graph load_for_compile(const std::string& path, const ImportOptions& options = {});
 
 /// FP16 storage and compute (f32 at the model's inputs and outputs); rewrites `g` in place.
@@ -28,7 +29,7 @@ Fp16Report compile_fp16(Graph& g);
 struct Int8CompileOptions {
   CalibSpec calib{CalibMethod::mse};  ///< how calibration statistics become activation ranges
   bool per_channel = true;          ///< one weight scale per output channel
-  bool unsigned_nonneg = true;      ///< u8 (0..255) for non-negative activations, else s8 everywhere
+  Int8Options::Activations activations = Int8Options::Activations::automatic;
   bool bias_correction = true;      ///< shift biases by the quantized weights' mean error
   bool float_classifier = false;    ///< keep every Gemm in float
   std::set<std::string> keep_float;  ///< more Conv/Gemm nodes (by name) kept in float

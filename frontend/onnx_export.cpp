@@ -82,17 +82,16 @@ class Exporter {
   }
 
   void node(const Node& n) {
-    if (is_nhwc(n)) throw std::runtime_error(n.label() + ": NHWC graphs cannot be exported");
+    if (n.nhwc()) throw std::runtime_error(n.label() + ": NHWC graphs cannot be exported");
     onnx::NodeProto* np = gp_->add_node();
     np->set_op_type(op_name(n.op));
     np->set_name(n.name);
     for (const Value* v : n.inputs) np->add_input(v ? v->name : "");
-    std::string fused = n.attrs.s("activation");
+    const bool fused = n.activation == Activation::relu;
     std::string out0 = n.out(0)->name;
     for (size_t i = 0; i < n.outputs.size(); ++i)
-      np->add_output(n.outputs[i] ? (i == 0 && !fused.empty() ? out0 + "_preact" : n.outputs[i]->name) : "");
+      np->add_output(n.outputs[i] ? (i == 0 && fused ? out0 + "_preact" : n.outputs[i]->name) : "");
     for (const auto& [k, v] : n.attrs.all()) {
-      if (k == "layout" || k == "activation" || k == "coerce_2d") continue;
       if (moved_to_input(n, k)) continue;
       if (k == "to" && n.op == Op::Cast) {
         set_attr(np, k, static_cast<int64_t>(dtype_to_onnx(static_cast<DType>(std::get<int64_t>(v)))));
@@ -101,8 +100,7 @@ class Exporter {
       set_attr(np, k, v);
     }
     attrs_to_inputs(n, np);
-    if (!fused.empty()) {
-      if (fused != "relu") throw std::runtime_error(n.label() + ": cannot export activation " + fused);
+    if (fused) {  // the fused activation becomes its own node again
       onnx::NodeProto* r = gp_->add_node();
       r->set_op_type("Relu");
       r->set_name(n.name + "_relu");

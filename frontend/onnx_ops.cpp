@@ -5,6 +5,7 @@
 #include <functional>
 #include <stdexcept>
 
+#include "frontend/onnx_qoperator.h"
 #include "frontend/tensor_proto.h"
 #include "ir/printable.h"
 #include "ir/shape_inference.h"
@@ -164,7 +165,7 @@ void load_window(Node& n) {
 void load_softmax(Node& n, int opset) {
   if (!n.attrs.has("axis")) n.attrs.set("axis", int64_t{opset < 13 ? 1 : -1});
   // Before opset 13 Softmax flattened the input to 2-D at `axis`.
-  if (opset < 13) n.attrs.set("coerce_2d", int64_t{1});
+  if (opset < 13) n.coerce_2d = true;
 }
 
 void load_dropout(Node& n, int opset) {
@@ -262,6 +263,10 @@ std::vector<Value*> resolve_inputs(const onnx::NodeProto& np, const ImportContex
 }
 
 void import_checked(const onnx::NodeProto& np, const std::string& name, ImportContext& ctx) {
+  auto import_piece = [&](const onnx::NodeProto& piece, const std::string& piece_name) {
+    import_checked(piece, piece_name, ctx);
+  };
+  if (import_qoperator(np, name, ctx, import_piece)) return;
   if (!np.domain().empty() && np.domain() != "ai.onnx")
     throw NodeError("unsupported operator domain '" + printable(np.domain()) + "'");
   if (np.op_type() == "Constant") {

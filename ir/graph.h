@@ -52,12 +52,26 @@ class Attrs {
   std::map<std::string, AttrValue> m_;
 };
 
+/// A fused activation applied in a node's epilogue (set by fuse_activation).
+enum class Activation : uint8_t { none, relu };
+/// The layout of a node's 4-D activations (set by layout_nhwc; ONNX graphs are NCHW).
+enum class Layout : uint8_t { nchw, nhwc };
+
 struct Node {
   Op op;
   std::string name;
   std::vector<Value*> inputs;  ///< an omitted optional input is nullptr
   std::vector<Value*> outputs;
-  Attrs attrs;
+  Attrs attrs;  ///< the ONNX attributes, and only those (the exporter writes them all)
+
+  // qcc's own facts about the node, typed: passes set them, the exporter writes them as
+  // standard ONNX (a fused activation becomes its node again) or refuses (NHWC).
+  Activation activation = Activation::none;
+  Layout layout = Layout::nchw;
+  bool input_nonneg = false;  ///< int8 Conv/Gemm: the s8 input is provably >= 0 (read as u7)
+  bool coerce_2d = false;     ///< Softmax from opset < 13: flattened to 2-D at `axis`
+
+  bool nhwc() const { return layout == Layout::nhwc; }
 
   /// Input i, or nullptr when absent.
   Value* in(size_t i) const { return i < inputs.size() ? inputs[i] : nullptr; }

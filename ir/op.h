@@ -18,6 +18,7 @@ enum OpFact : unsigned {
   kRequantizes = 1u << 1,
   kKeepsSign = 1u << 2,
   kAllData = 1u << 3,
+  kModelOp = 1u << 4,
 };
 bool op_has(Op op, OpFact fact);
 

@@ -53,6 +53,10 @@ void print_graph(std::ostream& os, const Graph& g) {
       }
       os << '}';
     }
+    if (n->activation == Activation::relu) os << " +relu";
+    if (n->nhwc()) os << " nhwc";
+    if (n->input_nonneg) os << " input>=0";
+    if (n->coerce_2d) os << " coerce-2d";
     os << '\n';
   }
   for (const Value* v : g.outputs) os << "  output " << value_str(*v) << '\n';

@@ -92,7 +92,7 @@ void resolve_auto_pad(Node& n, int64_t h, int64_t w) {
 // Conv and pooling: [N,C,H,W] (or NHWC) -> spatial window output.
 Shape window_shape(Node& n, const Shape& x, int64_t out_channels) {
   if (x.size() != 4) fail(n, "only 2-D (rank-4) inputs are supported, got " + shape_str(x));
-  bool nhwc = is_nhwc(n);
+  bool nhwc = n.nhwc();
   int64_t h = nhwc ? x[1] : x[2], w = nhwc ? x[2] : x[3];
   resolve_auto_pad(n, h, w);
   check_window_attrs(n);
@@ -120,7 +120,7 @@ Shape conv_shape(Node& n) {
   int64_t group = n.attrs.i("group", 1);
   if (group < 1 || w[0] % group != 0)
     fail(n, "group " + std::to_string(group) + " does not divide the " + std::to_string(w[0]) + " output channels");
-  int64_t c = x.size() == 4 ? (is_nhwc(n) ? x[3] : x[1]) : -1;
+  int64_t c = x.size() == 4 ? (n.nhwc() ? x[3] : x[1]) : -1;
   if (c != w[1] * group)
     fail(n, "input channels " + std::to_string(c) + " != weight " + shape_str(w) + " x group " +
                 std::to_string(group));
@@ -355,7 +355,7 @@ Shape shape_of_shape(const Node& n) {
 Shape batchnorm_shape(const Node& n) {
   const Shape& x = need_in(n, 0).shape;
   if (x.size() < 2) fail(n, "expects rank >= 2, got " + shape_str(x));
-  const Shape channels = {is_nhwc(n) ? x.back() : x[1]};
+  const Shape channels = {n.nhwc() ? x.back() : x[1]};
   const char* names[] = {"scale", "bias", "mean", "variance"};
   for (size_t i = 1; i <= 4; ++i)
     if (need_in(n, i).shape != channels)
@@ -392,7 +392,7 @@ Shape output_shape(Node& n) {
     case Op::GlobalAveragePool: {
       Shape s = need_in(n, 0).shape;
       if (s.size() < 3) fail(n, "expects rank >= 3");
-      if (is_nhwc(n)) return {s[0], 1, 1, s[3]};
+      if (n.nhwc()) return {s[0], 1, 1, s[3]};
       for (size_t i = 2; i < s.size(); ++i) s[i] = 1;
       return s;
     }
@@ -438,7 +438,6 @@ DType output_dtype(const Node& n) {
 
 }  // namespace
 
-bool is_nhwc(const Node& n) { return n.attrs.s("layout", "NCHW") == "NHWC"; }
 
 int64_t window_out_extent(int64_t in, int64_t kernel, int64_t stride, int64_t dilation,
                           int64_t pad_begin, int64_t pad_end, bool ceil_mode) {

@@ -27,7 +27,4 @@ int64_t window_out_extent(int64_t in, int64_t kernel, int64_t stride, int64_t di
 /// Numpy-style broadcast of two shapes; throws on mismatch.
 Shape broadcast_shapes(const Shape& a, const Shape& b);
 
-/// True when the op's 4-D activations are stored NHWC.
-bool is_nhwc(const Node& n);
-
 }  // namespace qcc

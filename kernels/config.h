@@ -20,8 +20,8 @@ struct PoolKernels {
   void (*avgpool_f16)(const PoolGeom&, const uint16_t*, uint16_t*, int64_t, int64_t);
   void (*maxpool_s8)(const PoolGeom&, const int8_t*, int8_t*, int64_t, int64_t);
   void (*maxpool_u8)(const PoolGeom&, const uint8_t*, uint8_t*, int64_t, int64_t);
-  void (*avgpool_s8)(const PoolGeom&, const int8_t*, int8_t*, float, float, int64_t, int64_t);
-  void (*avgpool_u8)(const PoolGeom&, const uint8_t*, uint8_t*, float, float, int64_t, int64_t);
+  void (*avgpool_s8)(const PoolGeom&, const int8_t*, int8_t*, const QuantPair&, int64_t, int64_t);
+  void (*avgpool_u8)(const PoolGeom&, const uint8_t*, uint8_t*, const QuantPair&, int64_t, int64_t);
 };
 
 struct ConvertKernels {

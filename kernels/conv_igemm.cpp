@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "ir/saturate.h"
 #include "kernels/convert.h"
 
 namespace qcc::kernels {
@@ -83,17 +84,17 @@ void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t str
   out.scale.assign(q8 ? out.panels * nr : 0, 0.f);
 }
 
-void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale) {
+void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale, int32_t input_zero) {
   const int nr = w.uk.nr;
-  const bool flip = w.uk.flip_signed_input && w.type.a == AType::s8;
+  const int64_t offset = input_zero + (w.uk.flip_signed_input && w.type.a == AType::s8 ? 128 : 0);
   for (int64_t col = 0; col < w.n; ++col) {
     int64_t p = col / nr, j = col % nr;
     int64_t sum = 0;
-    if (flip) {
+    if (offset) {
       const int8_t* panel = reinterpret_cast<const int8_t*>(w.panel(p));
       for (int64_t kk = 0; kk < w.k_padded; ++kk) sum += panel[(kk / 4) * nr * 4 + j * 4 + kk % 4];
     }
-    w.bias_s32[p * nr + j] = static_cast<int32_t>(bias[col] - 128 * sum);
+    w.bias_s32[p * nr + j] = saturate_cast<int32_t>(static_cast<double>(bias[col]) - static_cast<double>(offset * sum));
     w.scale[p * nr + j] = scale[col];
   }
 }
@@ -166,6 +167,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   u.ldc = g.out_pixel_stride;
   u.lo = a.lo;
   u.hi = a.hi;
+  u.zero = a.out_zero;
   u.mr = mr;
   u.nr = nr;
   for (int64_t p = p_begin; p < p_end; ++p) {

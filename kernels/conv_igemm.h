@@ -48,9 +48,11 @@ void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t str
             const Ukernel& uk, PackedWeights& out);
 
 /// Sets per-column bias (int32, in units of s_x * s_w) and requantization multipliers of packed
-/// int8 weights. For kernels that read signed activations as a + 128 (flip_signed_input) the
-/// bias is lowered by 128 * sum_k w[n][k] so the result is unchanged.
-void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale);
+/// int8 weights. The kernels sum w * a over the stored activations a; the bias is lowered by
+/// offset * sum_k w[n][k] so they compute sum w * (a - input_zero) instead: offset is the
+/// input's zero point, plus 128 for kernels that read signed activations as a + 128
+/// (flip_signed_input).
+void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale, int32_t input_zero = 0);
 
 /// Reorders conv weights [O][I][taps] to [O][taps][I] (the K order of NHWC taps), any element size.
 void oihw_to_ohwi(const void* src, void* dst, int64_t o, int64_t i, int64_t taps, int elem_bytes);
@@ -61,7 +63,8 @@ struct ConvArgs {
   const void* in = nullptr;
   void* out = nullptr;
   const void* zero_row = nullptr;  ///< >= in_c zero elements of the input type
-  float lo = -3.4e38f, hi = 3.4e38f;
+  float lo = -3.4e38f, hi = 3.4e38f;  ///< output clamp (in the quantized domain for int8 outputs)
+  float out_zero = 0;                 ///< int8 output zero point
   bool pack_a = false;  ///< im2col rows into scratch (see conv_needs_packing)
 };
 

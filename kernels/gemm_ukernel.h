@@ -9,7 +9,8 @@
 // Types (A / B / C):
 //   f32: f32 / f32 / f32                 bias f32
 //   f16: f32 / f16 / f16 (F16C convert)  bias f32  (A converted to f32 by the caller)
-//   int8: A u7 / u8 / s8, B s8, C s8 / u8 / f32; bias s32; C = clamp(round((acc + bias) * scale[n]))
+//   int8: A u7 / u8 / s8, B s8, C s8 / u8 / f32; bias s32;
+//         C = clamp(round((acc + bias) * scale[n] + zero)), zero = the output's zero point
 //     u7: int8 values known to lie in 0..127 (post-ReLU symmetric s8): exact on vpmaddubsw
 //     u8: 0..255 (non-negative activations with zero point 0)
 //     s8: -128..127 (signed activations, e.g. the image)
@@ -32,6 +33,7 @@ struct UkernelArgs {
   int m = 0, n = 0;                ///< valid rows / columns of the tile
   const void* bias = nullptr;      ///< nr entries (f32, or s32 for q8)
   const float* scale = nullptr;    ///< q8: nr requantization multipliers
+  float zero = 0;                  ///< q8: output zero point, added after scaling
   float lo = -3.4e38f, hi = 3.4e38f;  ///< output clamp (ReLU: lo = 0)
   int mr = 0, nr = 0;              ///< the kernel's tile (read by the generic reference only)
 };
@@ -55,7 +57,7 @@ struct Ukernel {
   int mr = 0;  ///< rows per tile
   int nr = 0;  ///< columns per packed B panel
   /// s8 A only: the kernel is the unsigned one and expects A ^ 0x80 (= a + 128) with the bias
-  /// already lowered by 128 * sum(w) per column (the VNNI trick).
+  /// already lowered by 128 * sum(w) per column (the VNNI trick; set_q8_epilogue does it).
   bool flip_signed_input = false;
 };
 

@@ -25,7 +25,6 @@ struct Avx2 {
   static F fma(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
   static F min(F a, F b) { return _mm256_min_ps(a, b); }
   static F max(F a, F b) { return _mm256_max_ps(a, b); }
-  static F mul(F a, F b) { return _mm256_mul_ps(a, b); }
   static void store(float* p, F x, int n) {
     if (n == kLanes) return _mm256_storeu_ps(p, x);
     alignas(32) float t[kLanes];

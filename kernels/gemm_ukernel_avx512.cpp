@@ -22,7 +22,6 @@ struct Avx512 {
   static F fma(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
   static F min(F a, F b) { return _mm512_min_ps(a, b); }
   static F max(F a, F b) { return _mm512_max_ps(a, b); }
-  static F mul(F a, F b) { return _mm512_mul_ps(a, b); }
   static void store(float* p, F x, int n) {
     if (n == kLanes) return _mm512_storeu_ps(p, x);
     _mm512_mask_storeu_ps(p, mask(n), x);

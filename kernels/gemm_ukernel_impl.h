@@ -1,7 +1,7 @@
 // The micro-kernel bodies, written once over a vector-traits class V and compiled per ISA
 // (gemm_ukernel_avx2.cpp, gemm_ukernel_avx512.cpp). V provides, for its lane count L:
 //   F  (float vector), I (int32 vector), and
-//   load(const float*), load_half(const uint16_t*), bcast(float), fma(a, b, c), min/max,
+//   load(const float*), load_half(const uint16_t*), bcast(float), fma(a, b, c) = a * b + c, min/max,
 //   store(float*, F, n) / store_half(uint16_t*, F, n) / store_s8(int8_t*, F, n) /
 //   store_u8(uint8_t*, F, n) for n <= L lanes, iload(const void*), ibcast4(const uint8_t*),
 //   dot4(I acc, I a, I b) (a in 0..127 x s8, 4 per lane), dot4_u8 (a in 0..255),
@@ -87,11 +87,11 @@ void ukernel_q8(const UkernelArgs& p) {
       b += 4 * NR;
     }
   }
-  const auto lo = V::bcast(p.lo), hi = V::bcast(p.hi);
+  const auto lo = V::bcast(p.lo), hi = V::bcast(p.hi), zero = V::bcast(p.zero);
   CT* c = static_cast<CT*>(p.c);
   for (int r = 0; r < p.m; ++r)
     for (int v = 0; v < NV && L * v < p.n; ++v) {
-      auto x = V::min(V::max(V::mul(V::to_float(acc[r][v]), V::load(p.scale + L * v)), lo), hi);
+      auto x = V::min(V::max(V::fma(V::to_float(acc[r][v]), V::load(p.scale + L * v), zero), lo), hi);
       int n = p.n - L * v < L ? p.n - L * v : L;
       if constexpr (std::is_same_v<CT, int8_t>)
         V::store_s8(c + r * p.ldc + L * v, x, n);

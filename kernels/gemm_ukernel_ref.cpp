@@ -51,7 +51,7 @@ void ref_q8(const UkernelArgs& p) {
         for (int64_t k = 0; k < p.kc; ++k)
           acc += int32_t{a[k]} * b[(k / 4) * p.nr * 4 + j * 4 + k % 4];
       }
-      float v = std::min(std::max(static_cast<float>(acc) * p.scale[j], p.lo), p.hi);
+      float v = std::min(std::max(std::fma(static_cast<float>(acc), p.scale[j], p.zero), p.lo), p.hi);
       CT* c = static_cast<CT*>(p.c) + r * p.ldc + j;
       if constexpr (std::is_same_v<CT, int8_t>)
         *c = static_cast<int8_t>(std::nearbyint(std::min(std::max(v, -128.f), 127.f)));

@@ -28,13 +28,11 @@ void maxpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, int64_t r
 void maxpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, int64_t r0, int64_t r1) {
   k().maxpool_u8(g, in, out, r0, r1);
 }
-void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_scale, float out_scale, int64_t r0,
-                     int64_t r1) {
-  k().avgpool_s8(g, in, out, in_scale, out_scale, r0, r1);
+void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, const QuantPair& q, int64_t r0, int64_t r1) {
+  k().avgpool_s8(g, in, out, q, r0, r1);
 }
-void avgpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, float in_scale, float out_scale,
-                     int64_t r0, int64_t r1) {
-  k().avgpool_u8(g, in, out, in_scale, out_scale, r0, r1);
+void avgpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, const QuantPair& q, int64_t r0, int64_t r1) {
+  k().avgpool_u8(g, in, out, q, r0, r1);
 }
 
 }  // namespace qcc::kernels

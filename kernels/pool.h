@@ -24,10 +24,16 @@ void maxpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, int64_t
 
 void avgpool_nhwc_f32(const PoolGeom& g, const float* in, float* out, int64_t row_begin, int64_t row_end);
 void avgpool_nhwc_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int64_t row_begin, int64_t row_end);
-/// Quantized average: out = saturate(round(sum * in_scale / (count * out_scale))).
-void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, float in_scale, float out_scale,
-                     int64_t row_begin, int64_t row_end);
-void avgpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, float in_scale, float out_scale,
-                     int64_t row_begin, int64_t row_end);
+/// Scales and zero points of an int8 op's input and output.
+struct QuantPair {
+  float in_scale = 1, out_scale = 1;
+  int32_t in_zero = 0, out_zero = 0;
+};
+/// Quantized average: out = saturate(round(sum(q - in_zero) * in_scale / (count * out_scale) +
+/// out_zero)) over the window's valid taps.
+void avgpool_nhwc_s8(const PoolGeom& g, const int8_t* in, int8_t* out, const QuantPair& q, int64_t row_begin,
+                     int64_t row_end);
+void avgpool_nhwc_u8(const PoolGeom& g, const uint8_t* in, uint8_t* out, const QuantPair& q, int64_t row_begin,
+                     int64_t row_end);
 
 }  // namespace qcc::kernels

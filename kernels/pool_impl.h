@@ -152,20 +152,22 @@ struct Pool {
     });
   }
 
-  // Int8 averages: out = saturate(round(sum * in_scale / (count * out_scale))).
+  // Int8 averages: out = saturate(round(sum_valid(q - zx) * sx / (count * sy) + zy)); padded taps
+  // hold the real zero, so they add nothing but may count (count_include_pad).
   template <typename T>
-  static void avgpool_q8(const PoolGeom& g, const T* in, T* out, float in_scale, float out_scale, int64_t r0,
-                         int64_t r1) {
+  static void avgpool_q8(const PoolGeom& g, const T* in, T* out, const QuantPair& q, int64_t r0, int64_t r1) {
     for_each_window(g, in, out, r0, r1, [&](const std::vector<const T*>& taps, int64_t count, T* y) {
-      reduce_window<false>(taps, average_scale(count) * in_scale / out_scale, g.c, [y](int64_t i, auto v) {
+      const float k = average_scale(count) * q.in_scale / q.out_scale;
+      const float offset = q.out_zero - static_cast<float>(taps.size()) * q.in_zero * k;
+      reduce_window<false>(taps, k, g.c, [y, offset](int64_t i, auto v) {
         if constexpr (std::is_same_v<decltype(v), float>) {
-          y[i] = saturate_cast<T>(std::nearbyint(v));
+          y[i] = saturate_cast<T>(std::nearbyint(v + offset));
         } else {
           using I = xsimd::batch<int32_t, A>;
           constexpr float lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
-          alignas(64) int32_t q[I::size];
-          xsimd::nearbyint_as_int(xsimd::clip(v, decltype(v)(lo), decltype(v)(hi))).store_aligned(q);
-          for (size_t k = 0; k < I::size; ++k) y[i + k] = static_cast<T>(q[k]);
+          alignas(64) int32_t r[I::size];
+          xsimd::nearbyint_as_int(xsimd::clip(v + decltype(v)(offset), decltype(v)(lo), decltype(v)(hi))).store_aligned(r);
+          for (size_t k = 0; k < I::size; ++k) y[i + k] = static_cast<T>(r[k]);
         }
       });
     });

@@ -10,15 +10,7 @@ namespace qcc {
 namespace {
 
 bool foldable(const Node& n) {
-  switch (n.op) {
-    case Op::Conv:
-    case Op::MaxPool:
-    case Op::AveragePool:
-    case Op::GlobalAveragePool:
-    case Op::QuantizeLinear:
-    case Op::DequantizeLinear: return false;  // QDQ pairs on weights are the model's format
-    default: break;
-  }
+  if (op_has(n.op, kModelOp)) return false;
   for (const Value* v : n.inputs)
     if (v && !v->is_constant()) return false;
   return true;

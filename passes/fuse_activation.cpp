@@ -12,9 +12,9 @@ bool run_fuse_activation(Graph& g, const PassContext&) {
   for (const auto& relu : g.nodes()) {
     if (relu->op != Op::Relu) continue;
     Node* conv = relu->in(0)->producer;
-    if (!conv || conv->op != Op::Conv || conv->attrs.has("activation")) continue;
+    if (!conv || conv->op != Op::Conv || conv->activation != Activation::none) continue;
     if (sole_user(g, conv->out(0)) != relu.get()) continue;
-    conv->attrs.set("activation", std::string("relu"));
+    conv->activation = Activation::relu;
     // The fused node takes over the Relu's output value: the graph keeps the name the model
     // gave the activation (what QDQ files and per-layer reports refer to).
     conv->outputs[0] = relu->out(0);

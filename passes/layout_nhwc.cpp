@@ -98,7 +98,7 @@ class LayoutAssigner {
   void visit(Node& n) {
     if (spatial(n)) {
       n.inputs[0] = to_nhwc(n.inputs[0], &n);
-      n.attrs.set("layout", std::string("NHWC"));
+      n.layout = Layout::nhwc;
       mark_output(n);
     } else if (any_nhwc(n) && agnostic(n)) {
       for (size_t i = 0; i < n.inputs.size(); ++i)
@@ -113,7 +113,7 @@ class LayoutAssigner {
       n.attrs.set("axis", kAxisMap[axis]);
       mark_output(n);
     } else if (any_nhwc(n) && n.op == Op::BatchNormalization && nhwc_.count(n.in(0))) {
-      n.attrs.set("layout", std::string("NHWC"));
+      n.layout = Layout::nhwc;
       mark_output(n);
     } else if (any_nhwc(n) && n.op == Op::Pad && nhwc_.count(n.in(0))) {
       auto p = n.attrs.ints("pads");
@@ -199,7 +199,7 @@ class LayoutAssigner {
 bool run_layout_nhwc(Graph& g, const PassContext&) {
   // Lowering happens once: a graph with NHWC nodes is already in the runtime's layout.
   for (const auto& n : g.nodes())
-    if (is_nhwc(*n)) return false;
+    if (n->nhwc()) return false;
   return LayoutAssigner(g).run();
 }
 

@@ -22,30 +22,41 @@ namespace {
 
 bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
 
-// Scale(s) of a Q/DQ node, if its scale and zero point are constants and the zero point is 0
-// (an absent zero point means a u8 zero point 0).
-std::optional<std::vector<float>> symmetric_scales(const Node& n) {
+// Equal within float noise (scales written by different tools may differ in the last bit).
+bool same_quant(const QuantParams& a, const QuantParams& b) {
+  if (a.zero_point != b.zero_point || a.scale.size() != b.scale.size()) return false;
+  for (size_t i = 0; i < a.scale.size(); ++i)
+    if (std::fabs(a.scale[i] - b.scale[i]) > 1e-6f * std::fabs(a.scale[i])) return false;
+  return true;
+}
+
+// The scales and zero points of a Q/DQ node when both are constants (an absent zero point is a
+// u8 zero point 0), as QuantParams.
+std::optional<QuantParams> node_quant(const Node& n) {
   const Value* s = n.in(1);
   const Value* z = n.in(2);
   if (!s || !s->is_constant() || s->dtype != DType::f32) return std::nullopt;
-  if (z && (!z->is_constant() || !is_int8(z->dtype))) return std::nullopt;
-  if (z)
-    for (int64_t v : z->data->to_ints())
-      if (v != 0) return std::nullopt;
-  return s->data->to_floats();
+  if (z && (!z->is_constant() || !is_int8(z->dtype) || z->data->numel() != s->data->numel())) return std::nullopt;
+  QuantParams q{s->data->to_floats(), {}, s->data->numel() > 1 ? static_cast<int>(n.attrs.i("axis", 1)) : -1};
+  for (int64_t i = 0; i < s->data->numel(); ++i) q.zero_point.push_back(z ? static_cast<int32_t>(z->data->as_int(i)) : 0);
+  return q;
 }
 
-QuantParams per_tensor(float scale) { return QuantParams{{scale}, {0}, -1}; }
+// Activations: one scale and zero point for the tensor.
+std::optional<QuantParams> activation_quant(const Node& n) {
+  auto q = node_quant(n);
+  return q && q->per_tensor() ? q : std::nullopt;
+}
 
-// The int8 value a float value is dequantized from (per-tensor), with its scale recorded.
+// The int8 value a float value is dequantized from (per-tensor), with its quantization recorded.
 Value* dq_source(const Value* v) {
   const Node* d = v ? v->producer : nullptr;
   if (!d || d->op != Op::DequantizeLinear || !is_int8(d->in(0)->dtype)) return nullptr;
-  auto s = symmetric_scales(*d);
-  if (!s || s->size() != 1) return nullptr;
-  Value* q = d->in(0);
-  q->quant = per_tensor((*s)[0]);
-  return q;
+  auto q = activation_quant(*d);
+  if (!q) return nullptr;
+  Value* x = d->in(0);
+  x->quant = q;
+  return x;
 }
 
 // Constant int8 weights behind a DQ (per-tensor, or per-channel along axis 0).
@@ -53,8 +64,9 @@ Value* dq_weights(const Value* v) {
   const Node* d = v ? v->producer : nullptr;
   if (!d || d->op != Op::DequantizeLinear || !d->in(0)->is_constant() || d->in(0)->dtype != DType::s8)
     return nullptr;
-  auto s = symmetric_scales(*d);
-  if (!s) return nullptr;
+  auto q = node_quant(*d);  // symmetric weights: zero points 0, per tensor or per output channel
+  if (!q || std::any_of(q->zero_point.begin(), q->zero_point.end(), [](int32_t z) { return z != 0; })) return nullptr;
+  const std::vector<float>* s = &q->scale;
   if (s->size() > 1 && (d->attrs.i("axis", 1) != 0 || static_cast<int64_t>(s->size()) != d->in(0)->shape[0]))
     return nullptr;
   Value* w = d->in(0);
@@ -89,23 +101,23 @@ class Lowering {
 
  private:
   // The single int8 value every reader of `v` quantizes it to, if all readers are Q nodes with
-  // the same scale and type (`want` / `want_type`, when given). Extra identical Q nodes merge.
-  Value* q_sink(Value* v, std::optional<float> want, std::optional<DType> want_type) {
+  // the same quantization and type: `want`'s, when given (the op keeps its input's quantization),
+  // or at least `want_type`. Extra identical Q nodes merge.
+  Value* q_sink(Value* v, const Value* want, std::optional<DType> want_type = std::nullopt) {
     if (g_.is_graph_output(v)) return nullptr;
     auto users = g_.users(v);
     if (users.empty()) return nullptr;
-    float scale = 0;
+    std::optional<QuantParams> quant;
     const DType type = users[0]->out(0) ? users[0]->out(0)->dtype : DType::f32;
     for (Node* u : users) {
-      auto s = u->op == Op::QuantizeLinear ? symmetric_scales(*u) : std::nullopt;
-      if (!s || s->size() != 1 || u->out(0)->dtype != type || !is_int8(type)) return nullptr;
-      if (u != users[0] && (*s)[0] != scale) return nullptr;
-      scale = (*s)[0];
+      auto q = u->op == Op::QuantizeLinear ? activation_quant(*u) : std::nullopt;
+      if (!q || u->out(0)->dtype != type || !is_int8(type) || (quant && !(*q == *quant))) return nullptr;
+      quant = q;
     }
-    if (want && std::fabs(*want - scale) > 1e-6f * *want) return nullptr;
+    if (want && (want->dtype != type || !same_quant(*want->quant, *quant))) return nullptr;
     if (want_type && *want_type != type) return nullptr;
     Value* q = users[0]->out(0);
-    q->quant = per_tensor(scale);
+    q->quant = quant;
     for (Node* u : users) {
       if (u != users[0]) g_.replace_uses(u->out(0), q);
       removed_.insert(u);
@@ -126,27 +138,26 @@ class Lowering {
     Value* w = dq_weights(n.in(1));
     Value* b = dq_bias(n.in(2));
     if (!x || !w || (n.in(2) && !b)) return;
-    if (Value* y = q_sink(n.out(0), std::nullopt, std::nullopt)) n.outputs[0] = y, y->producer = &n;
+    if (Value* y = q_sink(n.out(0), nullptr)) n.outputs[0] = y, y->producer = &n;
     n.inputs = {x, w};
     if (b) n.inputs.push_back(b);
     changed_ = true;
   }
 
   // Ops whose int8 output has the input's scale (max, copies, concat of equal scales, ReLU).
-  // Ops whose int8 output has the input's scale and type (max, copies, concat of equal scales).
+  // Ops whose int8 output has the input's scale, zero point and type (max, copies, concat of
+  // equally quantized inputs).
   void lower_same_scale(Node& n) {
     std::vector<Value*> ins = n.inputs;
-    std::optional<float> scale;
-    std::optional<DType> type;
+    const Value* first = nullptr;
     for (size_t i : data_inputs(n)) {
       Value* q = dq_source(n.inputs[i]);
-      if (!q || (scale && (q->quant->scale[0] != *scale || q->dtype != *type))) return;
-      scale = q->quant->scale[0];
-      type = q->dtype;
+      if (!q || (first && (q->dtype != first->dtype || !same_quant(*q->quant, *first->quant)))) return;
+      if (!first) first = q;
       ins[i] = q;
     }
-    if (n.outputs.size() != 1 || !scale) return;
-    Value* y = q_sink(n.out(0), scale, type);
+    if (n.outputs.size() != 1 || !first) return;
+    Value* y = q_sink(n.out(0), first);
     if (!y) return;
     n.inputs = ins;
     n.outputs[0] = y;
@@ -157,7 +168,7 @@ class Lowering {
   void lower_requantizing(Node& n) {
     Value* x = dq_source(n.in(0));
     if (!x) return;
-    Value* y = q_sink(n.out(0), std::nullopt, x->dtype);
+    Value* y = q_sink(n.out(0), nullptr, x->dtype);  // the pooling kernels keep the type
     if (!y) return;
     n.inputs[0] = x;
     n.outputs[0] = y;
@@ -170,7 +181,7 @@ class Lowering {
     const std::set<const Value*> nonneg = nonnegative_values(g_);
     for (const auto& n : g_.nodes())
       if ((n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::s8)
-        n->attrs.set("input_nonneg", int64_t{nonneg.count(n->in(0)) ? 1 : 0});
+        n->input_nonneg = nonneg.count(n->in(0)) && n->in(0)->quant && n->in(0)->quant->zero_point[0] == 0;
   }
 
   Graph& g_;

@@ -30,14 +30,17 @@ bool run_fold_input_affine(Graph& g, const PassContext& ctx);
 bool run_fuse_activation(Graph& g, const PassContext& ctx);
 bool run_fold_pad(Graph& g, const PassContext& ctx);
 bool run_lower_qdq(Graph& g, const PassContext& ctx);
+bool run_dequantize(Graph& g, const PassContext& ctx);
 bool run_layout_nhwc(Graph& g, const PassContext& ctx);
 
 /// Runs passes in order; throws std::runtime_error naming the pass if the graph stops verifying.
 void run_pipeline(Graph& g, const std::vector<PassInfo>& passes, const PassContext& ctx);
 
-/// Graph-level optimizations every precision gets (before lowering to the runtime's layout).
+/// Graph-level optimizations every precision gets; the result is still standard ONNX (the
+/// compiler exports it).
 const std::vector<PassInfo>& optimize_pipeline();
-/// Lowering to the runtime's conventions (NHWC activations).
+/// Lowering to the runtime's conventions (QDQ to integer ops, NHWC activations): after this the
+/// graph is the runtime's, never exported.
 const std::vector<PassInfo>& lower_pipeline();
 
 }  // namespace qcc

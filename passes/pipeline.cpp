@@ -22,7 +22,6 @@ const std::vector<PassInfo>& optimize_pipeline() {
       {"fold_batchnorm", run_fold_batchnorm},
       {"fold_pad", run_fold_pad},
       {"fuse_activation", run_fuse_activation},
-      {"lower_qdq", run_lower_qdq},
       {"dead_code", run_dead_code},
   };
   return p;
@@ -30,6 +29,7 @@ const std::vector<PassInfo>& optimize_pipeline() {
 
 const std::vector<PassInfo>& lower_pipeline() {
   static const std::vector<PassInfo> p = {
+      {"lower_qdq", run_lower_qdq},
       {"layout_nhwc", run_layout_nhwc},
       {"dead_code", run_dead_code},
   };

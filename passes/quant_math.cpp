@@ -14,6 +14,13 @@ float symmetric_scale(float lo, float hi) {
   return m / 127.f;
 }
 
+std::pair<float, int32_t> asymmetric_u8(float lo, float hi) {
+  lo = std::min(lo, 0.f), hi = std::max(hi, 0.f);
+  if (!(hi > lo) || !std::isfinite(hi - lo)) return {hi > lo ? (hi - lo) / 255.f : 1e-8f, 0};
+  const float scale = (hi - lo) / 255.f;
+  return {scale, static_cast<int32_t>(std::clamp(std::nearbyint(-lo / scale), 0.f, 255.f))};
+}
+
 int8_t quantize_symmetric(float x, float scale) {
   float q = std::nearbyint(x / scale);
   return saturate_cast<int8_t>(std::clamp(q, -127.f, 127.f));

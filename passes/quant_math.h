@@ -10,6 +10,9 @@ namespace qcc {
 /// all-zero range so dequantization stays finite.
 float symmetric_scale(float lo, float hi);
 
+/// Scale and zero point mapping [lo, hi] (widened to include 0) onto u8 0..255 with 0 exact.
+std::pair<float, int32_t> asymmetric_u8(float lo, float hi);
+
 /// round-half-to-even(x / scale) saturated to [-127, 127] (symmetric int8 never uses -128).
 int8_t quantize_symmetric(float x, float scale);
 

@@ -5,10 +5,12 @@
 // Which values become int8: the data input of every Conv/Gemm not kept in float, and, walking
 // backwards, the input of a pool / concat / copy / ReLU whose output is int8 (so whole Inception
 // blocks stay int8). Every reader of an int8 value reads its dequantized form, float layers too.
-// Zero points are 0 everywhere: values that are provably non-negative (after ReLU, and pools,
-// concats and copies of such values) are u8 with scale range / 255 -- all 8 bits used --, other
-// values s8 with scale range / 127 (options.unsigned_nonneg = false: s8 everywhere, the seed's
-// scheme). Ranges come from calibration (options.range: MinMax or a clipping threshold).
+// By default zero points are 0 everywhere: values that are provably non-negative (after ReLU, and
+// pools, concats and copies of such values) are u8 with scale range / 255 -- all 8 bits used --,
+// other values s8 with scale range / 127. Activations::s8 keeps s8 everywhere (the seed's
+// scheme); Activations::u8 is ONNX Runtime's asymmetric form: u8 everywhere, scale (hi - lo) /
+// 255 and the zero point that maps 0 exactly (a ReLU folds into the range: zero point 0).
+// Ranges come from calibration (options.range: MinMax or a clipping threshold).
 // Values that must share one scale for their op to run in int8 without requantizing -- concat
 // inputs and output, max-pool and copy input and output -- are unified
 // (union-find) and take the widest range, so concat is free. Weights are symmetric int8 (per
@@ -79,45 +81,52 @@ class Quantizer {
     }
   }
 
-  // Shared scales: union the data inputs and output of keeps-scale ops when both are int8. A
-  // group is u8 (0..255) when every member is provably non-negative, else s8 (-127..127); its
-  // range is the widest of its members' ranges for that number of levels.
+  // Shared scales: union the data inputs and output of keeps-scale ops when both are int8. The
+  // group's range is the widest of its members' ranges.
   void compute_scales() {
     UnionFind uf;
     for (const auto& n : g_.nodes())
       if (op_has(n->op, kKeepsScale) && int8_.count(n->out(0)))
         for (size_t i : data_inputs(*n))
           if (int8_.count(n->inputs[i])) uf.unite(n->inputs[i], n->out(0));
+    // A group's storage: u8 for the u8 scheme, and for the automatic one when every member is
+    // provably non-negative; s8 otherwise.
+    using Acts = Int8Options::Activations;
     const std::set<const Value*> nonneg = nonnegative_values(g_);
     std::map<const Value*, bool> group_unsigned;
     std::map<const Value*, int> group_size;
     for (const Value* v : int8_) {
-      auto [it, fresh] = group_unsigned.emplace(uf.find(v), opt_.unsigned_nonneg);
-      it->second &= nonneg.count(v) != 0;
+      auto [it, fresh] = group_unsigned.emplace(uf.find(v), opt_.activations != Acts::s8);
+      it->second &= opt_.activations == Acts::u8 || nonneg.count(v) != 0;
       ++group_size[uf.find(v)];
     }
-    std::map<const Value*, float> group_max;
-    std::map<const Value*, ActivationRange> range;
+    std::map<const Value*, ActivationRange> range, group;
     for (const Value* v : int8_) {
-      const Value* root = uf.find(v);
-      range[v] = *opt_.range(v->name, group_unsigned[root] ? 255 : 127);
-      float& gm = group_max[root];
-      gm = std::max({gm, std::fabs(range[v].lo), std::fabs(range[v].hi)});
+      const bool asym = opt_.activations == Acts::u8;
+      range[v] = *opt_.range(v->name, group_unsigned[uf.find(v)] && !asym ? 255 : 127);
+      auto [it, fresh] = group.emplace(uf.find(v), range[v]);
+      it->second = {std::min(it->second.lo, range[v].lo), std::max(it->second.hi, range[v].hi)};
     }
     for (const Value* v : int8_) {
       const Value* root = uf.find(v);
       const bool u8 = group_unsigned[root];
       type_[v] = u8 ? DType::u8 : DType::s8;
-      scale_[v] = symmetric_scale(-group_max[root], group_max[root]) * (u8 ? 127.f / 255.f : 1.f);
+      if (opt_.activations == Acts::u8)
+        std::tie(scale_[v], zero_[v]) = asymmetric_u8(group[root].lo, group[root].hi);
+      else
+        scale_[v] = symmetric_scale(group[root].lo, group[root].hi) * (u8 ? 127.f / 255.f : 1.f), zero_[v] = 0;
       if (report_)
-        report_->activations.push_back({v->name, scale_[v], range[v].lo, range[v].hi, group_size[root] > 1, type_[v]});
+        report_->activations.push_back(
+            {v->name, scale_[v], range[v].lo, range[v].hi, group_size[root] > 1, type_[v], zero_[v]});
     }
   }
 
-  Value* zero_point(DType t) {
-    Value*& z = zero_[t];
-    if (!z) z = g_.add_constant(std::string("qcc_zero_point_") + dtype_name(t), Tensor(t, {}));
-    return z;
+  // A zero point constant of type t (shared by every value with that zero point).
+  Value* zero_point(DType t, int32_t z = 0) {
+    Value*& c = zero_points_[{t, z}];
+    if (!c) c = g_.add_constant(std::string("qcc_zero_point_") + dtype_name(t) + (z ? "_" + std::to_string(z) : ""),
+                                Tensor::scalar(t, z));
+    return c;
   }
 
   std::vector<const Value*> ordered_int8_values() const {
@@ -140,7 +149,7 @@ class Quantizer {
     Value* q = g_.add_value(v->name + "_q", type_.at(v), v->shape);
     Value* dq = g_.add_value(v->name + "_dq", DType::f32, v->shape);
     std::vector<Node*> readers = g_.users(v);
-    Value* zp = zero_point(type_.at(v));
+    Value* zp = zero_point(type_.at(v), zero_.at(v));
     g_.add_node(Op::QuantizeLinear, v->name + "_quantize", {v, s, zp}, {q});
     g_.add_node(Op::DequantizeLinear, v->name + "_dequantize", {q, s, zp}, {dq});
     for (Node* n : readers)
@@ -235,7 +244,8 @@ class Quantizer {
   std::set<const Value*> int8_;
   std::map<const Value*, float> scale_;
   std::map<const Value*, DType> type_;
-  std::map<DType, Value*> zero_;
+  std::map<const Value*, int32_t> zero_;
+  std::map<std::pair<DType, int32_t>, Value*> zero_points_;
 };
 
 }  // namespace

@@ -20,8 +20,12 @@ struct Int8Options {
   /// The calibrated range to quantize a value (by name) to with `levels` steps on each side of
   /// zero (127 for s8, 255 for u8); nullopt when it was not calibrated.
   std::function<std::optional<ActivationRange>(const std::string& name, int levels)> range;
-  /// Values that cannot be negative become u8 (zero point 0, 255 steps) instead of s8.
-  bool unsigned_nonneg = true;
+  /// How activations are stored.
+  enum class Activations {
+    automatic,  ///< u8 with zero point 0 where values cannot be negative, s8 symmetric elsewhere
+    s8,         ///< s8 symmetric everywhere (the seed's scheme)
+    u8,         ///< u8 asymmetric everywhere (ONNX Runtime's quantize_static form)
+  } activations = Activations::automatic;
   bool per_channel = false;            ///< per-output-channel weight scales
   std::set<std::string> keep_float;    ///< Conv/Gemm nodes (by name) that stay in float
   /// Mean of each input channel of a value (by name), for bias correction; empty = none.
@@ -33,7 +37,8 @@ struct Int8Report {
     std::string name;
     float scale, lo, hi;
     bool shared;  ///< scale widened to a group (concat / max-pool / copy)
-    DType type;   ///< s8, or u8 for non-negative values
+    DType type;   ///< s8 or u8
+    int32_t zero_point;
   };
   struct Layer {
     std::string name, op;

@@ -40,7 +40,7 @@ std::set<const Value*> nonnegative_values(const Graph& g) {
   for (const auto& n : g.nodes()) {
     const Value* y = n->out(0);
     if (!y) continue;
-    bool ok = y->dtype == DType::u8 || n->op == Op::Relu || n->attrs.s("activation") == "relu";
+    bool ok = y->dtype == DType::u8 || n->op == Op::Relu || n->activation == Activation::relu;
     if (!ok && op_has(n->op, kKeepsSign)) {
       ok = true;
       for (size_t i : data_inputs(*n)) ok &= n->in(i) && out.count(n->in(i)) != 0;

@@ -52,7 +52,8 @@ Plan::Plan(Graph g, uint64_t max_bytes) : g_(std::move(g)), arena_(nullptr, std:
     step_nodes_.push_back(n.get());
     scratch = std::max(scratch, steps_.back()->scratch_bytes());
     const Value* o = n->out(0);
-    profile_.push_back({n->name, n->op, o ? dtype_name(o->dtype) : "", steps_.back()->macs(), steps_.back()->isa(), 0, 0});
+    const Step& s = *steps_.back();
+    profile_.push_back({n->name, n->op, o ? dtype_name(o->dtype) : "", s.macs(), s.isa(), s.kind(), s.integer(), 0, 0});
   }
   // One scratch buffer per thread slot the arena can hand out.
   const size_t slots = std::max(tbb::this_task_arena::max_concurrency(), 1);

@@ -19,7 +19,9 @@ struct StepProfile {
   Op op;
   std::string dtype;
   int64_t macs = 0;
-  std::string isa;  ///< the kernel variant the step runs ("" for views and copies)
+  std::string isa;   ///< the kernel variant the step runs ("" for views and copies)
+  std::string kind;  ///< kernel kind ("1x1", "kxk", "winograd", "pool", ...)
+  bool integer = false;
   double total_ms = 0;
   int64_t runs = 0;
 };

@@ -44,7 +44,7 @@ bool step_writes_strided(const Node& n) {
   switch (n.op) {
     case Op::Conv:
     case Op::MaxPool:
-    case Op::AveragePool: return is_nhwc(n);
+    case Op::AveragePool: return n.nhwc();
     case Op::Concat: {
       int64_t axis = n.attrs.i("axis"), rank = n.out(0)->rank();
       return axis == rank - 1 || axis == -1;

@@ -46,18 +46,27 @@ class Step {
   virtual int64_t macs() const { return 0; }
   /// The ISA variant of the kernel the step runs ("" when it runs none: views, copies).
   virtual const char* isa() const { return ""; }
+  /// The kernel kind for profiles ("1x1", "winograd", "pool", ...; "" for the rest) and
+  /// whether it computes in integers.
+  virtual const char* kind() const { return ""; }
+  virtual bool integer() const { return false; }
 };
 
 /// A step that is a closure (most non-GEMM ops).
 class FnStep : public Step {
  public:
-  explicit FnStep(std::function<void()> fn, const char* isa = "") : fn_(std::move(fn)), isa_(isa) {}
+  explicit FnStep(std::function<void()> fn, const char* isa = "", const char* kind = "", bool integer = false)
+      : fn_(std::move(fn)), isa_(isa), kind_(kind), integer_(integer) {}
   void run(const ExecContext&) override { fn_(); }
   const char* isa() const override { return isa_; }
+  const char* kind() const override { return kind_; }
+  bool integer() const override { return integer_; }
 
  private:
   std::function<void()> fn_;
   const char* isa_;
+  const char* kind_;
+  bool integer_;
 };
 
 /// Binds a node to its kernel. Throws std::runtime_error naming the node when the combination of

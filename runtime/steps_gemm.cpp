@@ -58,6 +58,14 @@ class ConvStep : public Step {
   size_t scratch_bytes() const override { return kernels::conv_scratch_bytes(args_, chunk_); }
   int64_t macs() const override { return args_.g.m() * args_.g.k() * w_->n; }
   const char* isa() const override { return w_->uk.isa; }
+  const char* kind() const override {
+    const ConvGeom& g = args_.g;
+    if (g.in_h == 1 && g.in_w == 1 && g.taps() == 1) return "gemm (fc)";
+    if (g.in_c <= 4) return "first conv";
+    if (g.taps() == 1) return "1x1";
+    return g.k_h != g.k_w ? "1xn / nx1" : "kxk";
+  }
+  bool integer() const override { return w_->type.q8(); }
 
  private:
   static int64_t tbb_threads() { return tbb::this_task_arena::max_concurrency(); }
@@ -87,6 +95,7 @@ class WinogradStep : public Step {
   size_t scratch_bytes() const override { return kernels::winograd_scratch_bytes(args_, chunk_); }
   int64_t macs() const override { return args_.g.m() * args_.g.k() * args_.g.out_c; }
   const char* isa() const override { return args_.kernels->isa; }
+  const char* kind() const override { return "winograd 3x3"; }
 
  private:
   kernels::WinogradArgs args_;
@@ -104,7 +113,7 @@ GemmType gemm_type(const Node& n, DType in, DType out) {
   if (in == DType::f32 && out == DType::f32) return kernels::kGemmF32;
   if (in == DType::f16 && out == DType::f16) return kernels::kGemmF16;
   if (is_int8(in) && (is_int8(out) || out == DType::f32)) {
-    AType a = in == DType::u8 ? AType::u8 : n.attrs.i("input_nonneg", 0) ? AType::u7 : AType::s8;
+    AType a = in == DType::u8 ? AType::u8 : n.input_nonneg ? AType::u7 : AType::s8;
     return {a, out == DType::s8 ? CType::s8 : out == DType::u8 ? CType::u8 : CType::f32};
   }
   fail(n, std::string("no GEMM kernel for ") + dtype_name(in) + " -> " + dtype_name(out));
@@ -117,6 +126,10 @@ struct WeightView {
   const std::optional<QuantParams>* quant;
   int64_t n, k, stride_n, stride_k;
 };
+
+int32_t zero_point(const Value* v) {
+  return v && v->quant && !v->quant->zero_point.empty() ? v->quant->zero_point[0] : 0;
+}
 
 const QuantParams& quant_of(const Node& n, const Value* v) {
   if (!v || !v->quant) fail(n, "int8 operand '" + (v ? v->name : std::string("?")) + "' has no scale");
@@ -166,20 +179,24 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
     else
       b32[i] = quantize_bias(static_cast<float>(bias->data->as_double(bias->data->numel() == 1 ? 0 : i)), sx * sw, nullptr);
   }
-  kernels::set_q8_epilogue(*pw, b32.data(), mult.data());
+  kernels::set_q8_epilogue(*pw, b32.data(), mult.data(), zero_point(n.in(0)));
   return pw;
 }
 
-// Output clamp of the epilogue: the fused activation, and the range of an int8 output.
-std::pair<float, float> output_clamp(const Node& n, DType out) {
-  bool relu = n.attrs.s("activation") == "relu";
-  if (out == DType::s8) return {relu ? 0.f : -128.f, 127.f};
-  if (out == DType::u8) return {0.f, 255.f};
-  return {relu ? 0.f : -3.4e38f, 3.4e38f};
+// Output clamp (in the quantized domain for int8: the type's range, and the fused ReLU at the
+// zero point) and the output zero point; the padding row holds the input's zero point.
+void bind_epilogue(const Node& n, const Bound& x, const Bound& y, ConvArgs& a, std::vector<uint8_t>& zero_row) {
+  const bool relu = n.activation == Activation::relu;
+  const float zy = static_cast<float>(zero_point(n.out(0)));
+  a.out_zero = zy;
+  if (y.dtype == DType::s8) a.lo = relu ? zy : -128.f, a.hi = 127.f;
+  else if (y.dtype == DType::u8) a.lo = relu ? std::max(zy, 0.f) : 0.f, a.hi = 255.f;
+  else a.lo = relu ? 0.f : -3.4e38f, a.hi = 3.4e38f;
+  zero_row.assign(a.g.in_c * dtype_size(x.dtype), is_int8(x.dtype) ? static_cast<uint8_t>(zero_point(n.in(0))) : 0);
 }
 
 std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
-  if (!is_nhwc(n)) fail(n, "convolution must be NHWC here (the layout pass did not run)");
+  if (!n.nhwc()) fail(n, "convolution must be NHWC here (the layout pass did not run)");
   if (n.attrs.i("group", 1) != 1) return nullptr;  // grouped: not supported
   Bound x = bind(n.in(0)), y = bind(n.out(0));
   const Value* w = n.in(1);
@@ -207,7 +224,7 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
     wa.out = y.data;
     wa.half = t == kernels::kGemmF16;
     wa.kernels = kernels::kernel_config().winograd;
-    std::tie(wa.lo, wa.hi) = output_clamp(n, y.dtype);
+    if (n.activation == Activation::relu) wa.lo = 0.f;
     return std::make_unique<WinogradStep>(wa, std::move(ww));
   }
   // Weights [O][I][KH][KW] reordered to the (kh, kw, c) K order of NHWC taps.
@@ -219,9 +236,9 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   a.g = g;
   a.in = x.data;
   a.out = y.data;
-  std::tie(a.lo, a.hi) = output_clamp(n, y.dtype);
   a.pack_a = kernels::conv_needs_packing(t, pw->uk, g.in_c);
-  std::vector<uint8_t> zero(g.in_c * dtype_size(x.dtype), 0);
+  std::vector<uint8_t> zero;
+  bind_epilogue(n, x, y, a, zero);
   return std::make_unique<ConvStep>(a, std::move(pw), std::move(zero));
 }
 
@@ -249,9 +266,9 @@ std::unique_ptr<Step> dense_step(const Node& n, const Binder& bind) {
   a.g = g;
   a.in = x.data;
   a.out = y.data;
-  std::tie(a.lo, a.hi) = output_clamp(n, y.dtype);
   a.pack_a = kernels::conv_needs_packing(t, pw->uk, kk);
-  std::vector<uint8_t> zero(kk * dtype_size(x.dtype), 0);
+  std::vector<uint8_t> zero;
+  bind_epilogue(n, x, y, a, zero);
   return std::make_unique<ConvStep>(a, std::move(pw), std::move(zero));
 }
 

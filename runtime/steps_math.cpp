@@ -50,7 +50,7 @@ std::unique_ptr<Step> softmax_step(const Node& n, const Bound& x, const Bound& y
   if (axis < 0) axis += rank;
   int64_t outer = 1, len = 1, inner = 1;
   for (int64_t d = 0; d < rank; ++d) (d < axis ? outer : d == axis ? len : inner) *= x.shape[d];
-  if (n.attrs.i("coerce_2d")) {  // opset < 13: everything from axis on is one softmax row
+  if (n.coerce_2d) {  // opset < 13: everything from axis on is one softmax row
     len *= inner;
     inner = 1;
   }
@@ -60,7 +60,7 @@ std::unique_ptr<Step> softmax_step(const Node& n, const Bound& x, const Bound& y
 std::unique_ptr<Step> batchnorm_step(const Node& n, const Binder& bind, const Bound& x, const Bound& y) {
   if (x.dtype != DType::f32) fail(n, "BatchNormalization supports f32 only");
   Bound sc = bind(n.in(1)), bi = bind(n.in(2)), mean = bind(n.in(3)), var = bind(n.in(4));
-  const bool nhwc = is_nhwc(n);
+  const bool nhwc = n.nhwc();
   int64_t c = nhwc ? x.shape.back() : x.shape[1];
   int64_t outer = nhwc ? x.numel() / c : x.shape[0];
   int64_t inner = nhwc ? 1 : x.numel() / (x.shape[0] * c);

@@ -33,10 +33,11 @@ kernels::PoolGeom pool_geom(const Node& n, const Bound& x, const Bound& y) {
 }
 
 // Int8 scales of a pooling node: input and output (average pooling may requantize).
-std::pair<float, float> pool_scales(const Node& n) {
+kernels::QuantPair pool_quant(const Node& n) {
   const Value *xi = n.in(0), *yo = n.out(0);
   if (!xi->quant || !yo->quant) fail(n, "int8 average pooling needs quantization scales");
-  return {xi->quant->scale[0], yo->quant->scale[0]};
+  auto zero = [](const QuantParams& q) { return q.zero_point.empty() ? 0 : q.zero_point[0]; };
+  return {xi->quant->scale[0], yo->quant->scale[0], zero(*xi->quant), zero(*yo->quant)};
 }
 
 // Int8 pooling, s8 or u8: max is exact, average requantizes to the output scale.
@@ -48,15 +49,14 @@ std::function<void(int64_t, int64_t)> q8_window_pool(const Node& n, const kernel
     if (u8) return [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_u8(g, x.as<uint8_t>(), y.as<uint8_t>(), b, e); };
     return [=](int64_t b, int64_t e) { kernels::maxpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), b, e); };
   }
-  float si, so;  // (clang 14 cannot capture structured bindings)
-  std::tie(si, so) = pool_scales(n);
+  const kernels::QuantPair q = pool_quant(n);
   if (u8)
-    return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_u8(g, x.as<uint8_t>(), y.as<uint8_t>(), si, so, b, e); };
-  return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), si, so, b, e); };
+    return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_u8(g, x.as<uint8_t>(), y.as<uint8_t>(), q, b, e); };
+  return [=](int64_t b, int64_t e) { kernels::avgpool_nhwc_s8(g, x.as<int8_t>(), y.as<int8_t>(), q, b, e); };
 }
 
 std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
-  if (!is_nhwc(n)) fail(n, "pooling must be NHWC here (the layout pass did not run)");
+  if (!n.nhwc()) fail(n, "pooling must be NHWC here (the layout pass did not run)");
   Bound x = bind(n.in(0)), y = bind(n.out(0));
   kernels::PoolGeom g = pool_geom(n, x, y);
   bool is_max = n.op == Op::MaxPool;
@@ -77,18 +77,20 @@ std::unique_ptr<Step> window_pool(const Node& n, const Binder& bind) {
     default: fail(n, std::string("no pooling kernel for ") + dtype_name(x.dtype));
   }
   int64_t rows = g.rows();
-  return std::make_unique<FnStep>([=] { parallel_for_tasks(rows, body); }, kernels::kernel_config().pool->isa);
+  return std::make_unique<FnStep>([=] { parallel_for_tasks(rows, body); }, kernels::kernel_config().pool->isa, "pool",
+                                  x.dtype == DType::s8 || x.dtype == DType::u8);
 }
 
 // Int8 global average pooling: an average pool whose window is the whole image.
 std::unique_ptr<Step> global_pool_q8(const Node& n, const Bound& x, const Bound& y) {
-  if (!is_nhwc(n)) fail(n, "int8 global pooling must be NHWC");
+  if (!n.nhwc()) fail(n, "int8 global pooling must be NHWC");
   kernels::PoolGeom g;
   g.batch = x.shape[0], g.in_h = g.k_h = x.shape[1], g.in_w = g.k_w = x.shape[2], g.c = x.shape[3];
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
   auto body = q8_window_pool(n, g, x, y, false);
-  return std::make_unique<FnStep>([=] { parallel_for_tasks(g.rows(), body); }, kernels::kernel_config().pool->isa);
+  return std::make_unique<FnStep>([=] { parallel_for_tasks(g.rows(), body); }, kernels::kernel_config().pool->isa,
+                                  "pool", true);
 }
 
 std::unique_ptr<Step> global_pool(const Node& n, const Binder& bind) {
@@ -96,7 +98,7 @@ std::unique_ptr<Step> global_pool(const Node& n, const Binder& bind) {
   if (x.dtype == DType::s8 || x.dtype == DType::u8) return global_pool_q8(n, x, y);
   if (x.dtype != DType::f32 && x.dtype != DType::f16)
     fail(n, std::string("no global pooling kernel for ") + dtype_name(x.dtype));
-  const bool nhwc = is_nhwc(n);
+  const bool nhwc = n.nhwc();
   const int64_t batch = x.shape[0];
   const int64_t c = nhwc ? x.shape.back() : x.shape[1];
   const int64_t pixels = x.numel() / (batch * c);
@@ -117,7 +119,7 @@ std::unique_ptr<Step> global_pool(const Node& n, const Binder& bind) {
     else
       kernels::global_avgpool_nchw_f32(in, batch * c, pixels, out);
     if (half) kernels::convert_f32_to_f16(out, y.as<uint16_t>(), y.numel());
-  });
+  }, "", "pool");
 }
 
 }  // namespace

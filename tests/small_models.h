@@ -13,7 +13,7 @@ inline Graph small_inception() {
   Value* x = b.input("x", {kDynamicDim, 3, 19, 19});
   auto relu_conv = [&](Value* in, int64_t oc, int64_t k, int64_t pad, int64_t stride) {
     Node* c = b.conv(in, oc, k, pad, stride);
-    c->attrs.set("activation", std::string("relu"));
+    c->activation = Activation::relu;
     return c->out();
   };
   Value* c1 = relu_conv(x, 16, 3, 0, 2);

@@ -43,4 +43,16 @@ check() {  # MODEL qcc-compare-criteria...
 check "$FP16" --max-rel 0.02 --min-top1 0.875
 check "$INT8" --max-rel 0.2 --min-top1 0.625
 check "$STEM" --atol "$($PY -c "print($STEP * 1.001)")" --rtol 0
+
+# A quantized model compiled again (to FP16, and re-quantized) is standard ONNX: onnx.checker
+# accepts both files, and qcc runs them.
+"$QCC" compile "$INT8" --precision fp16 -o "$WORK/requant_fp16.onnx" >/dev/null || status=1
+"$QCC" compile "$INT8" --precision int8 --calib "$OFF/calib" --calib-count 32 -o "$WORK/requant_int8.onnx" >/dev/null || status=1
+$PY - "$WORK/requant_fp16.onnx" "$WORK/requant_int8.onnx" <<'PYEOF' || status=1
+import sys, onnx
+for path in sys.argv[1:]:
+    onnx.checker.check_model(onnx.load(path))
+    print(f"onnx.checker accepts {path}")
+PYEOF
+for m in requant_fp16 requant_int8; do check "$WORK/$m.onnx" --max-rel 0.5 --min-top1 0.5; done
 exit $status

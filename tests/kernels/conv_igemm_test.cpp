@@ -47,7 +47,10 @@ class ConvTester {
 
     PackedWeights pw;
     const Ukernel& uk = set.get(type);
-    std::vector<uint8_t> in_bytes, zero(g_.in_c * 4, 0);
+    // Int8 zero points: the input's (padding reads it; u7 inputs have none) and the output's.
+    const int32_t in_zero = !q8 || type.a == AType::u7 ? 0 : type.a == AType::u8 ? rng() % 120 : static_cast<int>(rng() % 21) - 10;
+    const float out_zero = q8 && type.c != CType::f32 ? static_cast<float>(static_cast<int>(rng() % 21) - 10) : 0.f;
+    std::vector<uint8_t> in_bytes, zero(g_.in_c * 4, q8 ? static_cast<uint8_t>(in_zero) : 0);
     if (type == kGemmF32) {
       pack_b(w.data(), n, k, k, 1, type, uk, pw);
       std::copy(bias.begin(), bias.end(), pw.bias_f32.begin());
@@ -61,7 +64,7 @@ class ConvTester {
       std::vector<int8_t> wq(w.begin(), w.end());
       std::vector<int32_t> bq(bias.begin(), bias.end());
       pack_b(wq.data(), n, k, k, 1, type, uk, pw);
-      set_q8_epilogue(pw, bq.data(), scale.data());
+      set_q8_epilogue(pw, bq.data(), scale.data(), in_zero);
       for (float v : x) in_bytes.push_back(static_cast<uint8_t>(static_cast<int>(v)));
     }
     const int ob = type.c == CType::f16 ? 2 : type.c == CType::f32 ? 4 : 1;
@@ -76,6 +79,7 @@ class ConvTester {
     a.zero_row = zero.data();
     a.lo = relu_ || u8out ? 0.f : (q8 ? -128.f : -3.4e38f);
     a.hi = u8out ? 255.f : q8 && ob == 1 ? 127.f : 3.4e38f;
+    a.out_zero = out_zero;
     a.pack_a = conv_needs_packing(type, uk, g_.in_c);
     // Two tasks over rows, the second split over panels, like the runtime does.
     const int64_t half = m / 2, panels = pw.panels;
@@ -88,10 +92,10 @@ class ConvTester {
     for (int64_t mi = 0; mi < m; ++mi)
       for (int64_t ni = 0; ni < n; ++ni) {
         double acc = bias[ni];
-        direct_sum(x, w, mi, ni, acc);
+        direct_sum(x, w, mi, ni, static_cast<float>(in_zero), acc);
         double ref;
         if (q8) {
-          float v = static_cast<float>(static_cast<int32_t>(acc)) * scale[ni];
+          float v = std::fma(static_cast<float>(static_cast<int32_t>(acc)), scale[ni], out_zero);
           v = std::min(std::max(v, a.lo), a.hi);
           ref = ob == 1 ? std::nearbyint(v) : v;
         } else {
@@ -117,14 +121,16 @@ class ConvTester {
     g_.out_pixel_stride = g_.out_c + out_extra_;
   }
 
-  void direct_sum(const std::vector<float>& x, const std::vector<float>& w, int64_t mi, int64_t ni, double& acc) const {
+  // Sum over the window of (x - x_zero) * w; padded taps hold x_zero, so they add nothing.
+  void direct_sum(const std::vector<float>& x, const std::vector<float>& w, int64_t mi, int64_t ni, float x_zero,
+                  double& acc) const {
     int64_t ow = mi % g_.out_w, oh = (mi / g_.out_w) % g_.out_h, b = mi / (g_.out_w * g_.out_h);
     for (int64_t i = 0; i < g_.k_h; ++i)
       for (int64_t j = 0; j < g_.k_w; ++j) {
         int64_t ih = oh * g_.stride_h - g_.pad_t + i * g_.dil_h, iw = ow * g_.stride_w - g_.pad_l + j * g_.dil_w;
         if (ih < 0 || ih >= g_.in_h || iw < 0 || iw >= g_.in_w) continue;
         for (int64_t c = 0; c < g_.in_c; ++c)
-          acc += double{x[((b * g_.in_h + ih) * g_.in_w + iw) * g_.in_c + c]} *
+          acc += (double{x[((b * g_.in_h + ih) * g_.in_w + iw) * g_.in_c + c]} - x_zero) *
                  w[ni * g_.k() + (i * g_.k_w + j) * g_.in_c + c];
       }
   }

@@ -84,6 +84,7 @@ class UkernelTester {
     args.n = c.n;
     args.bias = q8 ? static_cast<const void*>(bias_q.data()) : bias_f.data();
     args.scale = scale.data();
+    args.zero = q8 && type_.c != CType::f32 ? static_cast<float>(static_cast<int>(rng_() % 41) - 20) : 0.f;
     args.lo = type_.c == CType::u8 ? 0.f : q8 ? -128.f : -0.5f;
     args.hi = type_.c == CType::u8 ? 255.f : q8 ? 127.f : 3.4e38f;
     args.mr = uk_.mr;

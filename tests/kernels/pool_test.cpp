@@ -96,7 +96,7 @@ TEST_P(PoolTest, FloatAndHalfMatchDirectLoops) {
 // s8 and u8 pooling against the direct loops: max exact, average within one rounding step.
 template <typename T>
 void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, int64_t),
-                        void (*avgpool)(const PoolGeom&, const T*, T*, float, float, int64_t, int64_t)) {
+                        void (*avgpool)(const PoolGeom&, const T*, T*, const QuantPair&, int64_t, int64_t)) {
   constexpr double lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
   std::mt19937 rng(5);
   for (int iter = 0; iter < 30; ++iter) {
@@ -107,8 +107,11 @@ void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, 
     const int64_t outs = g.batch * g.out_h * g.out_w * g.out_pixel_stride;
     std::vector<T> ymax(outs), yavg(outs);
     const float s_in = 0.02f, s_out = 0.015f;
+    const int32_t z_in = static_cast<int32_t>(rng() % 41) - 20 + (lo < 0 ? 0 : 100), z_out = static_cast<int32_t>(rng() % 21) - 10 + (lo < 0 ? 0 : 30);
     maxpool(g, x.data(), ymax.data(), 0, g.rows());
-    avgpool(g, x.data(), yavg.data(), s_in, s_out, 0, g.rows());
+    avgpool(g, x.data(), yavg.data(), {s_in, s_out, z_in, z_out}, 0, g.rows());
+    std::vector<float> shifted(xf.size());  // the values the average means: q - z_in (padding 0)
+    for (size_t i = 0; i < xf.size(); ++i) shifted[i] = xf[i] - static_cast<float>(z_in);
     for (int64_t n = 0; n < g.batch; ++n)
       for (int64_t oh = 0; oh < g.out_h; ++oh)
         for (int64_t ow = 0; ow < g.out_w; ++ow)
@@ -117,7 +120,7 @@ void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, 
             double mx = reference(g, xf, true, n, oh, ow, c);
             // Padding never wins a max (ONNX pads max pooling with -inf).
             ASSERT_EQ(ymax[o], static_cast<T>(mx));
-            double avg = reference(g, xf, false, n, oh, ow, c) * s_in / s_out;
+            double avg = reference(g, shifted, false, n, oh, ow, c) * s_in / s_out + z_out;
             ASSERT_NEAR(yavg[o], std::clamp(std::nearbyint(avg), lo, hi), 1.0);
           }
   }

@@ -11,7 +11,7 @@ TEST(FuseActivationTest, ReluMovesIntoConvEpilogue) {
   Graph& g = b.graph();
   test::expect_same_numbers(g, run_fuse_activation);
   EXPECT_EQ(test::count_ops(g, Op::Relu), 0);
-  EXPECT_EQ(g.nodes()[0]->attrs.s("activation"), "relu");
+  EXPECT_EQ(g.nodes()[0]->activation, Activation::relu);
 }
 
 TEST(FuseActivationTest, KeepsReluWhenConvOutputHasOtherUsers) {

@@ -54,13 +54,17 @@ std::vector<Tensor> run_qdq_as_float(Graph g, const Tensor& x) {
   return Session(std::move(g), 2, /*optimize=*/false).run({x});
 }
 
-TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
+// Quantizes small_inception with `acts`, checks it runs in integer kernels reading `first` (the
+// first conv's input type) and u8 everywhere else, close to FP32 and to the QDQ graph's float
+// meaning.
+void check_int8_scheme(Int8Options::Activations acts, DType first, DType rest) {
   Graph g = test::small_inception();
   CalibrationProfile profile = test::small_profile(g);
   Graph q = g.clone();
   Int8CompileOptions opt;
   opt.calib = *CalibSpec::parse("minmax");
   opt.per_channel = false;
+  opt.activations = acts;
   Int8Report report = quantize_from_profile(q, profile, opt);
   EXPECT_EQ(report.layers.size(), 6u);  // 5 convs + gemm
   // Concat inputs and output, and the max-pool pair, share their scales.
@@ -70,13 +74,15 @@ TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
 
   Graph file = round_trip(q);
   Session int8(file.clone(), 2);
-  int s8_convs = 0, u8_convs = 0;
+  int first_convs = 0, rest_convs = 0;
   for (const auto& n : int8.graph().nodes()) {
-    s8_convs += (n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::s8;
-    u8_convs += (n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::u8;
+    if (n->op != Op::Conv && n->op != Op::Gemm) continue;
+    const bool is_first = n->in(0)->name.rfind("x", 0) == 0;  // reads the image
+    first_convs += is_first && n->in(0)->dtype == first;
+    rest_convs += !is_first && n->in(0)->dtype == rest;
   }
-  EXPECT_EQ(s8_convs, 1) << "the first conv reads the signed image";
-  EXPECT_EQ(u8_convs, 5) << "the other convs and the classifier read u8 (post-ReLU) activations";
+  EXPECT_EQ(first_convs, 1) << "the first conv reads the image as " << dtype_name(first);
+  EXPECT_EQ(rest_convs, 5) << "the other convs and the classifier read " << dtype_name(rest);
   EXPECT_EQ(test::count_ops(int8.graph(), Op::DequantizeLinear), 0);
 
   Tensor x = test::small_images(6, 99);
@@ -87,6 +93,17 @@ TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
   // with the integer kernels: they differ only in rounding of requantization.
   Tensor fake = run_qdq_as_float(file.clone(), x)[0];
   EXPECT_GT(sqnr_db(fake, got), 30.0);
+}
+
+TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
+  check_int8_scheme(Int8Options::Activations::automatic, DType::s8, DType::u8);
+}
+TEST(QuantizeInt8Test, SeedSchemeIsSignedEverywhere) {
+  check_int8_scheme(Int8Options::Activations::s8, DType::s8, DType::s8);
+}
+// ONNX Runtime's form: the signed image gets a u8 zero point near 128, post-ReLU values 0.
+TEST(QuantizeInt8Test, AsymmetricU8RunsInIntegerKernelsWithZeroPoints) {
+  check_int8_scheme(Int8Options::Activations::u8, DType::u8, DType::u8);
 }
 
 // Inputs with a large mean make the quantized weights' rounding error a systematic output
@@ -117,6 +134,28 @@ TEST(QuantizeInt8Test, BiasCorrectionRemovesTheMeanOutputError) {
   };
   const double plain = mean_error(false), corrected = mean_error(true);
   EXPECT_LT(corrected, 0.3 * plain) << plain << " -> " << corrected;
+}
+
+// A QDQ model dequantizes back to a float model (no Q/DQ left) that computes what it encodes,
+// and that model compiles again: to FP16, and to INT8 (exported and re-imported).
+TEST(DequantizeTest, QdqModelBecomesItsFloatModelAndCompilesAgain) {
+  Graph g = test::small_inception();
+  CalibrationProfile p = test::small_profile(g);
+  Graph q = g.clone();
+  quantize_from_profile(q, p, Int8CompileOptions{});
+  Graph d = round_trip(q);
+  ASSERT_TRUE(run_dequantize(d, runtime_pass_context()));
+  EXPECT_EQ(test::count_ops(d, Op::QuantizeLinear) + test::count_ops(d, Op::DequantizeLinear), 0);
+  for (const auto& v : d.values()) EXPECT_TRUE(v->dtype == DType::f32 || v->dtype == DType::s64) << v->name;
+  Tensor x = test::small_images(4, 5);
+  EXPECT_GT(sqnr_db(test::run_plain(g, {x})[0], test::run_plain(d, {x})[0]), 20.0);
+  Graph h = d.clone();
+  run_convert_fp16(h, nullptr);
+  EXPECT_GT(sqnr_db(test::run_plain(d, {x})[0], Session(round_trip(h), 2).run({x})[0]), 40.0);
+  CalibrationProfile pd = test::small_profile(d);
+  Graph q2 = d.clone();
+  EXPECT_EQ(quantize_from_profile(q2, pd, Int8CompileOptions{}).layers.size(), 6u);
+  EXPECT_GT(sqnr_db(test::run_plain(d, {x})[0], Session(round_trip(q2), 2).run({x})[0]), 20.0);
 }
 
 TEST(ConvertFp16Test, HalvesWeightsKeepsBoundaryAndStaysClose) {
