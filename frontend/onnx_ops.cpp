@@ -30,39 +30,21 @@ AttrValue attr_value(const onnx::AttributeProto& a) {
   }
 }
 
-// How many inputs (present and required, present at most) and outputs an op takes in ONNX.
-struct Arity {
-  int required, max_inputs, max_outputs = 1;
-};
-
-Arity arity(Op op, int opset) {
-  constexpr int kMany = 1 << 20;
+// The op table's input/output counts, narrowed where older opsets took parameters as attributes.
+OpArity arity(Op op, int opset) {
+  OpArity a = op_arity(op);
   switch (op) {
-    case Op::Conv:
-    case Op::Gemm: return {2, 3};
-    case Op::MaxPool: return {1, 1, 2};
-    case Op::Pad: return {1, opset < 11 ? 1 : 4};
-    case Op::Concat: return {1, kMany};
-    case Op::MatMul:
-    case Op::Add:
-    case Op::Sub:
-    case Op::Mul:
-    case Op::Div:
-    case Op::Gather:
-    case Op::Reshape: return {2, 2};
-    case Op::Unsqueeze: return opset < 13 ? Arity{1, 1} : Arity{2, 2};
-    case Op::Squeeze: return {1, opset < 13 ? 1 : 2};
-    case Op::Dropout: return {1, opset < 12 ? 1 : 3, 2};
-    case Op::Slice: return opset < 10 ? Arity{1, 1} : Arity{3, 5};
-    case Op::BatchNormalization: return {5, 5, 5};
-    case Op::QuantizeLinear:
-    case Op::DequantizeLinear: return {2, 3};
-    default: return {1, 1};
+    case Op::Pad: return opset < 11 ? OpArity{1, 1, 1} : a;
+    case Op::Unsqueeze: return opset < 13 ? OpArity{1, 1, 1} : OpArity{2, 2, 1};
+    case Op::Squeeze: return opset < 13 ? OpArity{1, 1, 1} : a;
+    case Op::Dropout: return opset < 12 ? OpArity{1, 1, 2} : a;
+    case Op::Slice: return opset < 10 ? OpArity{1, 1, 1} : OpArity{3, 5, 1};
+    default: return a;
   }
 }
 
 void check_arity(const onnx::NodeProto& np, Op op, int opset) {
-  const Arity a = arity(op, opset);
+  const OpArity a = arity(op, opset);
   if (np.input_size() > a.max_inputs)
     throw NodeError("takes at most " + std::to_string(a.max_inputs) + " inputs, got " + std::to_string(np.input_size()));
   for (int i = 0; i < a.required; ++i)

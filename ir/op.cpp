@@ -4,18 +4,33 @@ namespace qcc {
 
 namespace {
 constexpr const char* kOpNames[] = {
-#define QCC_OP(name, onnx, facts) onnx,
+#define QCC_OP(name, onnx, family, min_in, max_in, max_out, facts) onnx,
 #include "ir/ops.def"
 #undef QCC_OP
 };
 constexpr unsigned kOpFacts[] = {
-#define QCC_OP(name, onnx, facts) facts,
+#define QCC_OP(name, onnx, family, min_in, max_in, max_out, facts) facts,
+#include "ir/ops.def"
+#undef QCC_OP
+};
+constexpr int kMany = 1 << 20;
+constexpr OpArity kOpArities[] = {
+#define QCC_OP(name, onnx, family, min_in, max_in, max_out, facts) {min_in, max_in, max_out},
+#include "ir/ops.def"
+#undef QCC_OP
+};
+constexpr OpFamily kOpFamilies[] = {
+#define QCC_OP(name, onnx, family, min_in, max_in, max_out, facts) OpFamily::family,
 #include "ir/ops.def"
 #undef QCC_OP
 };
 }  // namespace
 
 const char* op_name(Op op) { return kOpNames[static_cast<int>(op)]; }
+
+OpArity op_arity(Op op) { return kOpArities[static_cast<int>(op)]; }
+
+OpFamily op_family(Op op) { return kOpFamilies[static_cast<int>(op)]; }
 
 bool op_has(Op op, OpFact fact) { return (kOpFacts[static_cast<int>(op)] & fact) != 0; }
 

@@ -7,10 +7,20 @@
 namespace qcc {
 
 enum class Op {
-#define QCC_OP(name, onnx, facts) name,
+#define QCC_OP(name, onnx, family, min_in, max_in, max_out, facts) name,
 #include "ir/ops.def"
 #undef QCC_OP
 };
+
+/// Inputs and outputs an op takes in ONNX (at the newest opset qcc reads).
+struct OpArity {
+  int required, max_inputs, max_outputs;
+};
+OpArity op_arity(Op op);
+
+/// Which runtime step factory binds an op.
+enum class OpFamily { Gemm, Pool, Data, Math };
+OpFamily op_family(Op op);
 
 /// Facts about an op (see ops.def), as bits.
 enum OpFact : unsigned {
@@ -19,6 +29,12 @@ enum OpFact : unsigned {
   kKeepsSign = 1u << 2,
   kAllData = 1u << 3,
   kModelOp = 1u << 4,
+  kView = 1u << 5,
+  kSpatial = 1u << 6,
+  kElementwise = 1u << 7,
+  kF16Always = 1u << 8,
+  kF16Follow = 1u << 9,
+  kUnaryMath = 1u << 10,
 };
 bool op_has(Op op, OpFact fact);
 

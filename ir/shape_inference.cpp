@@ -422,7 +422,9 @@ Shape output_shape(Node& n) {
     case Op::Identity:
     case Op::Dropout:
     case Op::Cast: return need_in(n, 0).shape;
+    default: break;  // ops with generic rules (below)
   }
+  if (op_has(n.op, kUnaryMath)) return need_in(n, 0).shape;
   fail(n, "no shape rule");
 }
 

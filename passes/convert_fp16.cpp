@@ -1,8 +1,8 @@
 // Casts a graph to FP16: weights and activations are stored as f16 between ops, while model
 // inputs and outputs stay f32 (Cast at the boundary). A per-op policy decides:
-//   always: Conv, Gemm, MatMul, pooling, ReLU -- compute on f16 storage (the runtime accumulates
-//           in f32 inside its kernels);
-//   follow: copies and concat -- f16 when an input already is;
+//   always (kF16Always in ops.def): Conv, Gemm, MatMul, pooling, ReLU -- compute on f16 storage
+//           (the runtime accumulates in f32 inside its kernels);
+//   follow (kF16Follow): copies and concat -- f16 when an input already is;
 //   never : everything else (e.g. Softmax, arithmetic) -- inputs cast back to f32.
 // A Conv/Gemm/MatMul that produces a model output (the classifier) keeps its f32 output and
 // accumulation: its f16-stored weights are cast up in the graph (folded when loaded), so the file
@@ -22,28 +22,9 @@ namespace {
 
 enum class Policy { always, follow, never };
 
-Policy policy(Op op) {
-  switch (op) {
-    case Op::Conv:
-    case Op::Gemm:
-    case Op::MatMul:
-    case Op::MaxPool:
-    case Op::AveragePool:
-    case Op::GlobalAveragePool:
-    case Op::Relu: return Policy::always;
-    case Op::Concat:
-    case Op::Flatten:
-    case Op::Reshape:
-    case Op::Identity:
-    case Op::Dropout:
-    case Op::Squeeze:
-    case Op::Unsqueeze:
-    case Op::Transpose:
-    case Op::Slice:
-    case Op::Gather:
-    case Op::Pad: return Policy::follow;
-    default: return Policy::never;
-  }
+Policy policy(Op op) {  // from the op table (ops.def)
+  if (op_has(op, kF16Always)) return Policy::always;
+  return op_has(op, kF16Follow) ? Policy::follow : Policy::never;
 }
 
 class Fp16Converter {

@@ -62,33 +62,21 @@ class LayoutAssigner {
   }
 
  private:
-  static bool spatial(const Node& n) {
-    bool op = n.op == Op::Conv || n.op == Op::MaxPool || n.op == Op::AveragePool ||
-              n.op == Op::GlobalAveragePool;
-    return op && n.in(0)->rank() == 4;
-  }
+  static bool spatial(const Node& n) { return op_has(n.op, kSpatial) && n.in(0)->rank() == 4; }
 
   // Ops that compute elementwise, so any layout works when every operand shares it.
+  // Per-tensor (de)quantization is elementwise too; operands must be scalars or share the shape.
   bool agnostic(const Node& n) const {
-    switch (n.op) {
-      case Op::Relu:
-      case Op::Identity:
-      case Op::Dropout:
-      case Op::Cast: return true;
-      case Op::QuantizeLinear:
-      case Op::DequantizeLinear: return n.in(1)->is_constant() && shape_numel(n.in(1)->shape) == 1;
-      case Op::Add:
-      case Op::Sub:
-      case Op::Mul:
-      case Op::Div:
-        for (const Value* v : n.inputs) {
-          bool scalar = v->is_constant() && shape_numel(v->shape) == 1;
-          bool same = v->shape == n.out(0)->shape || nhwc_.count(v);
-          if (!scalar && !(v->rank() == 4 && same)) return false;
-        }
-        return true;
-      default: return false;
+    if (n.op == Op::QuantizeLinear || n.op == Op::DequantizeLinear)
+      return n.in(1)->is_constant() && shape_numel(n.in(1)->shape) == 1;
+    if (!op_has(n.op, kElementwise)) return false;
+    for (const Value* v : n.inputs) {
+      if (!v) continue;
+      bool scalar = v->is_constant() && shape_numel(v->shape) == 1;
+      bool same = v->shape == n.out(0)->shape || nhwc_.count(v);
+      if (!scalar && !(v->rank() == 4 && same)) return false;
     }
+    return true;
   }
 
   bool any_nhwc(const Node& n) const {

@@ -65,17 +65,7 @@ void place_concat_slices(const Graph& g, bool (*strided_writer)(const Node&),
 
 }  // namespace
 
-bool is_alias_op(const Node& n) {
-  switch (n.op) {
-    case Op::Identity:
-    case Op::Dropout:
-    case Op::Reshape:
-    case Op::Flatten:
-    case Op::Squeeze:
-    case Op::Unsqueeze: return true;
-    default: return false;
-  }
-}
+bool is_alias_op(const Node& n) { return op_has(n.op, kView); }
 
 MemoryPlan plan_memory(const Graph& g, bool (*strided_writer)(const Node&)) {
   MemoryPlan plan;

@@ -54,27 +54,13 @@ bool step_writes_strided(const Node& n) {
 }
 
 std::unique_ptr<Step> make_step(const Node& n, const Binder& bind) {
-  switch (n.op) {
-    case Op::Conv:
-    case Op::Gemm:
-    case Op::MatMul: return make_gemm_step(n, bind);
-    case Op::MaxPool:
-    case Op::AveragePool:
-    case Op::GlobalAveragePool: return make_pool_step(n, bind);
-    case Op::Concat:
-    case Op::Identity:
-    case Op::Dropout:
-    case Op::Reshape:
-    case Op::Flatten:
-    case Op::Squeeze:
-    case Op::Unsqueeze:
-    case Op::Transpose:
-    case Op::Gather:
-    case Op::Slice:
-    case Op::Pad:
-    case Op::Shape: return make_data_step(n, bind);
-    default: return make_math_step(n, bind);
+  switch (op_family(n.op)) {
+    case OpFamily::Gemm: return make_gemm_step(n, bind);
+    case OpFamily::Pool: return make_pool_step(n, bind);
+    case OpFamily::Data: return make_data_step(n, bind);
+    case OpFamily::Math: return make_math_step(n, bind);
   }
+  return make_math_step(n, bind);
 }
 
 }  // namespace qcc

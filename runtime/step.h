@@ -81,6 +81,7 @@ std::unique_ptr<Step> make_gemm_step(const Node& n, const Binder& bind);  // Con
 std::unique_ptr<Step> make_pool_step(const Node& n, const Binder& bind);  // pools
 std::unique_ptr<Step> make_data_step(const Node& n, const Binder& bind);  // movement
 std::unique_ptr<Step> make_math_step(const Node& n, const Binder& bind);  // arithmetic
+std::unique_ptr<Step> make_unary_step(const Node& n, const Binder& bind);  // kUnaryMath ops
 
 kernels::ElemType elem_type(DType t);
 /// Splits [0, count) over the current task arena (static, contiguous ranges).

@@ -144,6 +144,7 @@ std::unique_ptr<Step> quantize_step(const Node& n, const Bound& x, const Bound& 
 }  // namespace
 
 std::unique_ptr<Step> make_math_step(const Node& n, const Binder& bind) {
+  if (op_has(n.op, kUnaryMath)) return make_unary_step(n, bind);
   for (const Value* v : n.inputs)
     if (v && !bind(v).dense()) fail(n, "input '" + v->name + "' is a strided view");
   Bound x = bind(n.in(0)), y = bind(n.out(0));
