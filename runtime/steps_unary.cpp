@@ -31,7 +31,12 @@ float parameter(const Node& n, size_t slot, const char* attr, float def) {
 }
 
 Scalar unary_function(const Node& n) {
+  constexpr float inf = std::numeric_limits<float>::infinity();
   switch (n.op) {
+    case Op::Clip: {  // min/max: inputs 1, 2 from opset 11, attributes before
+      const float lo = parameter(n, 1, "min", -inf), hi = parameter(n, 2, "max", inf);
+      return [lo, hi](float v) { return std::min(std::max(v, lo), hi); };
+    }
     default: fail(n, "no scalar function for this operator");
   }
 }

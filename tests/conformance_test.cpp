@@ -30,7 +30,7 @@ const char* const kPrefixes[] = {
     "test_mul", "test_div", "test_gather_", "test_unsqueeze", "test_squeeze", "test_identity",
     "test_dropout_", "test_reshape_", "test_shape", "test_slice", "test_batchnorm_",
     "test_softmax_", "test_transpose_", "test_cast_", "test_quantizelinear",
-    "test_dequantizelinear", "test_constant",
+    "test_dequantizelinear", "test_constant", "test_clip",
 };
 
 // Cases under those prefixes that qcc does not claim, and why.
@@ -68,7 +68,7 @@ const std::map<std::string, std::set<int>> kParameterInputs = {
     {"Conv", {1, 2}},           {"Reshape", {1}},          {"Slice", {1, 2, 3, 4}},
     {"Squeeze", {1}},           {"Unsqueeze", {1}},        {"Pad", {1, 2, 3}},
     {"QuantizeLinear", {1, 2}}, {"DequantizeLinear", {1, 2}}, {"BatchNormalization", {1, 2, 3, 4}},
-    {"Dropout", {1, 2}},
+    {"Dropout", {1, 2}},        {"Clip", {1, 2}},
 };
 
 // Moves graph inputs used as parameters into initializers (with this data set's values) and
