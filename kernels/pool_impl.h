@@ -41,11 +41,19 @@ int64_t window_taps(const PoolGeom& g, const T* in, int64_t n, int64_t oh, int64
   return g.count_include_pad ? valid + padded : valid;
 }
 
+// A per-thread buffer that keeps its capacity: the pools allocate only on their first runs, never
+// on the hot path afterwards.
+template <typename T, int kTag = 0>
+std::vector<T>& thread_buffer(size_t n) {
+  thread_local std::vector<T> b;
+  b.resize(n);
+  return b;
+}
+
 // Runs fn(taps, divisor, out_pixel) for every output pixel of rows [r0, r1).
 template <typename T, typename F>
 void for_each_window(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t r1, F fn) {
-  std::vector<const T*> taps;
-  taps.reserve(g.k_h * g.k_w);
+  std::vector<const T*>& taps = thread_buffer<const T*>(g.k_h * g.k_w);
   for (int64_t r = r0; r < r1; ++r) {
     int64_t n = r / g.out_h, oh = r % g.out_h;
     for (int64_t ow = 0; ow < g.out_w; ++ow) {
@@ -118,8 +126,9 @@ struct Pool {
   // Half pooling converts the window's pixels to float, then reduces like the float path.
   template <bool kMax>
   static void pool_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int64_t r0, int64_t r1) {
-    std::vector<float> px(g.k_h * g.k_w * g.c), acc(g.c);
-    std::vector<const float*> ftaps;
+    std::vector<float>& px = thread_buffer<float, 1>(g.k_h * g.k_w * g.c);
+    std::vector<float>& acc = thread_buffer<float, 2>(g.c);
+    std::vector<const float*>& ftaps = thread_buffer<const float*, 3>(g.k_h * g.k_w);
     for_each_window(g, in, out, r0, r1, [&](const std::vector<const uint16_t*>& taps, int64_t count, uint16_t* y) {
       ftaps.clear();
       for (size_t t = 0; t < taps.size(); ++t) {

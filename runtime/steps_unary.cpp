@@ -86,7 +86,8 @@ std::unique_ptr<Step> make_unary_step(const Node& n, const Binder& bind) {
     });
   if (x.dtype == DType::f16 && y.dtype == DType::f16)
     return std::make_unique<FnStep>([=] {
-      std::vector<float> tmp(count);
+      thread_local std::vector<float> tmp;  // keeps its capacity: no allocation after the first run
+      tmp.resize(count);
       kernels::convert_f16_to_f32(x.as<uint16_t>(), tmp.data(), count);
       for (float& v : tmp) v = f(v);
       kernels::convert_f32_to_f16(tmp.data(), y.as<uint16_t>(), count);

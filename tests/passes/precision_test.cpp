@@ -106,6 +106,34 @@ TEST(QuantizeInt8Test, AsymmetricU8RunsInIntegerKernelsWithZeroPoints) {
   check_int8_scheme(Int8Options::Activations::u8, DType::u8, DType::u8);
 }
 
+// An op with an INT8 policy from the op table alone (Clip: requantizes through a code table)
+// runs on int8 between int8 convolutions.
+TEST(QuantizeInt8Test, ClipRunsOnInt8BetweenInt8Layers) {
+  test::GraphBuilder b(21);
+  Value* x = b.input("x", {kDynamicDim, 8, 9, 9});
+  Value* c1 = b.conv(x, 16, 3, 1)->out();
+  Value* six = b.graph().add_constant("six", Tensor::from_floats({}, {0.6f}));
+  Value* zero = b.graph().add_constant("zero", Tensor::from_floats({}, {0.f}));
+  Value* clipped = b.node(Op::Clip, {c1, zero, six})->out();
+  b.output(b.conv(clipped, 8, 1)->out());
+  Graph g = b.take();
+  CalibrationProfile p;
+  {
+    Session fp32(g.clone(), 2, /*optimize=*/false);
+    for (uint32_t s = 0; s < 4; ++s) observe_batch(fp32, test::random_tensor({8, 8, 9, 9}, s), p);
+  }
+  p.fingerprint = graph_fingerprint(g);
+  Graph q = g.clone();
+  quantize_from_profile(q, p, Int8CompileOptions{});
+  Session s(round_trip(q), 2);
+  bool clip_int8 = false;
+  for (const auto& n : s.graph().nodes())
+    if (n->op == Op::Clip) clip_int8 = n->in(0)->dtype != DType::f32 && n->out(0)->dtype != DType::f32;
+  EXPECT_TRUE(clip_int8);
+  Tensor in = test::random_tensor({4, 8, 9, 9}, 9);
+  EXPECT_GT(sqnr_db(test::run_plain(g, {in})[0], s.run({in})[0]), 25.0);
+}
+
 // Inputs with a large mean make the quantized weights' rounding error a systematic output
 // offset; bias correction removes most of it.
 TEST(QuantizeInt8Test, BiasCorrectionRemovesTheMeanOutputError) {
