@@ -28,6 +28,8 @@ struct ConvertKernels {
   const char* isa;
   void (*f16_to_f32)(const uint16_t*, float*, int64_t);
   void (*f32_to_f16)(const float*, uint16_t*, int64_t);
+  void (*quantize_s8)(const float*, int8_t*, int64_t, float scale, int32_t zero_point);
+  void (*quantize_u8)(const float*, uint8_t*, int64_t, float scale, int32_t zero_point);
 };
 
 struct WinogradArgs;

@@ -19,37 +19,90 @@ int out_elem_bytes(GemmType t) { return t.c == CType::f32 ? 4 : t.c == CType::f1
 
 int64_t packed_row_elems(const ConvArgs& a) { return a.w->k_padded; }
 
-// Input pointer of output row m at tap (i, j), or the zero row when the tap falls in padding.
-const uint8_t* tap_row(const ConvArgs& a, int64_t m, int64_t i, int64_t j) {
+// The output pixel (n, oh, ow) of GEMM row m, stepped row by row without dividing (the divisions
+// cost more than a small layer's arithmetic per row).
+struct OutPixel {
+  int64_t n, oh, ow;
+  OutPixel(const ConvGeom& g, int64_t m) : n(m / (g.out_h * g.out_w)), oh(m / g.out_w % g.out_h), ow(m % g.out_w) {}
+  void next(const ConvGeom& g) {
+    if (++ow < g.out_w) return;
+    ow = 0;
+    if (++oh < g.out_h) return;
+    oh = 0;
+    ++n;
+  }
+};
+
+// Input pointer of output pixel px at tap (i, j), or the zero row when the tap falls in padding.
+const uint8_t* tap_row(const ConvArgs& a, const OutPixel& px, int64_t i, int64_t j) {
   const ConvGeom& g = a.g;
-  int64_t ow = m % g.out_w, t = m / g.out_w;
-  int64_t oh = t % g.out_h, n = t / g.out_h;
-  int64_t ih = oh * g.stride_h - g.pad_t + i * g.dil_h;
-  int64_t iw = ow * g.stride_w - g.pad_l + j * g.dil_w;
+  int64_t ih = px.oh * g.stride_h - g.pad_t + i * g.dil_h;
+  int64_t iw = px.ow * g.stride_w - g.pad_l + j * g.dil_w;
   if (ih < 0 || ih >= g.in_h || iw < 0 || iw >= g.in_w) return static_cast<const uint8_t*>(a.zero_row);
-  int64_t pixel = (n * g.in_h + ih) * g.in_w + iw;
+  int64_t pixel = (px.n * g.in_h + ih) * g.in_w + iw;
   return static_cast<const uint8_t*>(a.in) + pixel * g.in_pixel_stride * in_elem_bytes(a.w->type);
 }
 
-// im2col of one output row into dst (k_padded elements of the micro-kernel's A type).
-void pack_row(const ConvArgs& a, int64_t m, uint8_t* dst) {
+// Byte offsets of the taps from the window's first input pixel, for windows inside the image.
+void tap_offsets(const ConvArgs& a, int64_t* offsets) {
+  const ConvGeom& g = a.g;
+  const int64_t pixel_bytes = g.in_pixel_stride * in_elem_bytes(a.w->type);
+  for (int64_t i = 0, tap = 0; i < g.k_h; ++i)
+    for (int64_t j = 0; j < g.k_w; ++j, ++tap) offsets[tap] = (i * g.dil_h * g.in_w + j * g.dil_w) * pixel_bytes;
+}
+
+// The taps' row pointers of output pixel px into rows[tap * stride]: one addition per tap when the
+// window lies inside the image (most pixels), else a bounds check per tap.
+void window_rows(const ConvArgs& a, const OutPixel& px, const int64_t* offsets, const void** rows, int stride) {
+  const ConvGeom& g = a.g;
+  const int64_t ih0 = px.oh * g.stride_h - g.pad_t, iw0 = px.ow * g.stride_w - g.pad_l;
+  if (ih0 >= 0 && iw0 >= 0 && ih0 + (g.k_h - 1) * g.dil_h < g.in_h && iw0 + (g.k_w - 1) * g.dil_w < g.in_w) {
+    const uint8_t* base = static_cast<const uint8_t*>(a.in) +
+                          ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_pixel_stride * in_elem_bytes(a.w->type);
+    for (int64_t tap = 0; tap < g.taps(); ++tap) rows[tap * stride] = base + offsets[tap];
+    return;
+  }
+  for (int64_t i = 0, tap = 0; i < g.k_h; ++i)
+    for (int64_t j = 0; j < g.k_w; ++j, ++tap) rows[tap * stride] = tap_row(a, px, i, j);
+}
+
+// Copies `count` input elements into an A row, in the micro-kernel's A type.
+uint8_t* copy_to_row(const ConvArgs& a, const uint8_t* src, uint8_t* p, int64_t count) {
+  if (a.w->type.a == AType::f16) {
+    convert_f16_to_f32(reinterpret_cast<const uint16_t*>(src), reinterpret_cast<float*>(p), count);
+  } else if (a.w->uk.flip_signed_input) {
+    for (int64_t x = 0; x < count; ++x) p[x] = src[x] ^ 0x80;
+  } else {
+    std::memcpy(p, src, count * a_elem_bytes(a.w->type));
+  }
+  return p + count * a_elem_bytes(a.w->type);
+}
+
+// im2col of one output row into dst (k_padded elements of the micro-kernel's A type). When a
+// window row lies inside the image and pixels are dense, its k_w taps are one contiguous run:
+// one copy instead of k_w (the first conv's 3-channel taps are 3 bytes each).
+void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst) {
   const ConvGeom& g = a.g;
   const int64_t c = g.in_c;
-  const int eb = a_elem_bytes(a.w->type);
+  const int64_t iw0 = px.ow * g.stride_w - g.pad_l, pixel_bytes = g.in_pixel_stride * in_elem_bytes(a.w->type);
+  const bool dense_rows = g.dil_w == 1 && g.in_pixel_stride == c && iw0 >= 0 && iw0 + g.k_w <= g.in_w;
+  const uint8_t* zero = static_cast<const uint8_t*>(a.zero_row);
   uint8_t* p = dst;
-  for (int64_t i = 0; i < g.k_h; ++i)
-    for (int64_t j = 0; j < g.k_w; ++j) {
-      const uint8_t* src = tap_row(a, m, i, j);
-      if (a.w->type.a == AType::f16) {
-        convert_f16_to_f32(reinterpret_cast<const uint16_t*>(src), reinterpret_cast<float*>(p), c);
-      } else if (a.w->uk.flip_signed_input) {
-        for (int64_t x = 0; x < c; ++x) p[x] = src[x] ^ 0x80;
-      } else {
-        std::memcpy(p, src, c * eb);
-      }
-      p += c * eb;
+  for (int64_t i = 0; i < g.k_h; ++i) {
+    const int64_t ih = px.oh * g.stride_h - g.pad_t + i * g.dil_h;
+    const bool row_inside = ih >= 0 && ih < g.in_h;
+    const uint8_t* row =
+        row_inside ? static_cast<const uint8_t*>(a.in) + (px.n * g.in_h + ih) * g.in_w * pixel_bytes : nullptr;
+    if (row_inside && dense_rows) {
+      p = copy_to_row(a, row + iw0 * pixel_bytes, p, g.k_w * c);
+      continue;
     }
-  std::memset(p, 0, (a.w->k_padded - g.k()) * eb);
+    for (int64_t j = 0; j < g.k_w; ++j) {
+      const int64_t iw = iw0 + j * g.dil_w;
+      p = copy_to_row(a, row_inside && iw >= 0 && iw < g.in_w ? row + iw * pixel_bytes : zero, p, c);
+    }
+  }
+  std::memset(p, 0, (a.w->k_padded - g.k()) * a_elem_bytes(a.w->type));
 }
 
 }  // namespace
@@ -124,7 +177,7 @@ int64_t conv_chunk_rows(const ConvArgs& a) {
 size_t conv_scratch_bytes(const ConvArgs& a, int64_t rows) {
   const int64_t mr = a.w->uk.mr;
   int64_t tiles = (rows + mr - 1) / mr;
-  size_t ptrs = tiles * a.g.taps() * mr * sizeof(void*);
+  size_t ptrs = tiles * a.g.taps() * mr * sizeof(void*) + a.g.taps() * sizeof(int64_t);
   size_t packed = a.pack_a ? tiles * mr * packed_row_elems(a) * a_elem_bytes(a.w->type) : 0;
   return ptrs + packed + 64;
 }
@@ -138,24 +191,29 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   const int64_t tiles = (rows + mr - 1) / mr;
   const int taps = a.pack_a ? 1 : static_cast<int>(g.taps());
   const void** ptrs = static_cast<const void**>(scratch);
-  uint8_t* packed = reinterpret_cast<uint8_t*>(ptrs + tiles * taps * mr);
+  int64_t* offsets = reinterpret_cast<int64_t*>(ptrs + tiles * taps * mr);
+  uint8_t* packed = reinterpret_cast<uint8_t*>(offsets + g.taps());
+  tap_offsets(a, offsets);
   const int64_t row_bytes = packed_row_elems(a) * a_elem_bytes(a.w->type);
 
   // Row pointers per tile: [tile][tap][r]; rows past m_end repeat the last valid row.
+  OutPixel px(g, m_begin);
   for (int64_t t = 0; t < tiles; ++t) {
     const void** tile = ptrs + t * taps * mr;
     for (int r = 0; r < mr; ++r) {
       int64_t m = m_begin + t * mr + r;
       if (m >= m_end) {
         for (int tap = 0; tap < taps; ++tap) tile[tap * mr + r] = tile[tap * mr + r - 1];
-      } else if (a.pack_a) {
+        continue;
+      }
+      if (a.pack_a) {
         uint8_t* dst = packed + (t * mr + r) * row_bytes;
-        pack_row(a, m, dst);
+        pack_row(a, px, dst);
         tile[r] = dst;
       } else {
-        for (int64_t i = 0, tap = 0; i < g.k_h; ++i)
-          for (int64_t j = 0; j < g.k_w; ++j, ++tap) tile[tap * mr + r] = tap_row(a, m, i, j);
+        window_rows(a, px, offsets, tile + r, mr);
       }
+      px.next(g);
     }
   }
 

@@ -1,4 +1,5 @@
 // Arithmetic steps: activations, broadcast binary ops, softmax, batch norm, casts, (de)quantize.
+#include <algorithm>
 #include <stdexcept>
 #include <vector>
 
@@ -103,12 +104,19 @@ QuantSlices quant_slices(const Node& n, const Bound& x) {
   return q;
 }
 
-// Applies fn(src offset, count, scale, zero point) to every slice.
+// Applies fn(src offset, count, scale, zero point) to every slice, in parallel chunks (a
+// per-tensor input quantize is one slice of the whole batch).
 template <typename F>
 void for_each_slice(const QuantSlices& q, F fn) {
+  constexpr int64_t kChunk = 1 << 16;
   const int64_t channels = static_cast<int64_t>(q.scale.size());
-  for (int64_t o = 0; o < q.outer; ++o)
-    for (int64_t c = 0; c < channels; ++c) fn((o * channels + c) * q.inner, q.inner, q.scale[c], q.zero_point[c]);
+  const int64_t parts = (q.inner + kChunk - 1) / kChunk;
+  parallel_for_tasks(q.outer * channels * parts, [&](int64_t b, int64_t e) {
+    for (int64_t t = b; t < e; ++t) {
+      const int64_t slice = t / parts, begin = t % parts * kChunk, c = slice % channels;
+      fn(slice * q.inner + begin, std::min(kChunk, q.inner - begin), q.scale[c], q.zero_point[c]);
+    }
+  });
 }
 
 std::unique_ptr<Step> quantize_step(const Node& n, const Bound& x, const Bound& y) {

@@ -52,6 +52,32 @@ TEST(ConvertTest, ArrayVersionsMatchScalarDefinition) {
   }
 }
 
+// Every variant's QuantizeLinear against the scalar definition: random values around the range,
+// exact ties, NaN and infinities, zero points, odd lengths (vector tails).
+TEST(ConvertTest, QuantizeVariantsMatchScalarDefinition) {
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> dist(-300.f, 300.f);
+  const ConvertKernels& ref = convert_kernels_scalar();
+  for (int64_t n : {0, 1, 7, 8, 9, 31, 1001}) {
+    std::vector<float> x(n);
+    for (int64_t i = 0; i < n; ++i) {
+      x[i] = i % 5 == 0 ? std::nearbyint(dist(rng)) + 0.5f : dist(rng);
+      if (i % 13 == 3) x[i] = i % 2 ? NAN : (i % 3 ? INFINITY : -INFINITY);
+    }
+    for (const KernelConfig* c : test::runnable_configs())
+      for (int32_t zp : {0, 3, 128}) {
+        std::vector<int8_t> s(n), s_ref(n);
+        std::vector<uint8_t> u(n), u_ref(n);
+        c->convert->quantize_s8(x.data(), s.data(), n, 0.75f, zp % 128);
+        ref.quantize_s8(x.data(), s_ref.data(), n, 0.75f, zp % 128);
+        ASSERT_EQ(s, s_ref) << "n=" << n << " zp=" << zp << " " << c->convert->isa;
+        c->convert->quantize_u8(x.data(), u.data(), n, 0.75f, zp);
+        ref.quantize_u8(x.data(), u_ref.data(), n, 0.75f, zp);
+        ASSERT_EQ(u, u_ref) << "n=" << n << " zp=" << zp << " " << c->convert->isa;
+      }
+  }
+}
+
 TEST(ConvertTest, QuantizeRoundsHalfToEvenAndSaturates) {
   const float x[] = {0.5f, 1.5f, 2.5f, -0.5f, -1.5f, 300.f, -300.f, 127.4f};
   int8_t q[8];

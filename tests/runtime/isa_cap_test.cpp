@@ -37,7 +37,9 @@ std::map<std::string, int> isas_that_ran() {
 TEST(IsaCapTest, EveryKernelFollowsTheConfiguration) {
   const char* cap = std::getenv("QCC_ISA");
   const std::string want = kernels::isa_level_name(kernels::kernel_config().level);
-  if (cap) EXPECT_EQ(want, cap) << "this CPU has every level up to the cap";
+  if (cap) {
+    EXPECT_EQ(want, cap) << "this CPU has every level up to the cap";
+  }
   std::map<std::string, int> ran = isas_that_ran();
   ASSERT_EQ(ran.size(), 1u) << "one ISA for every kernel";
   EXPECT_EQ(ran.begin()->first, want);
