@@ -23,7 +23,8 @@ int64_t packed_row_elems(const ConvArgs& a) { return a.w->k_padded; }
 // cost more than a small layer's arithmetic per row).
 struct OutPixel {
   int64_t n, oh, ow;
-  OutPixel(const ConvGeom& g, int64_t m) : n(m / (g.out_h * g.out_w)), oh(m / g.out_w % g.out_h), ow(m % g.out_w) {}
+  OutPixel(const ConvGeom& g, int64_t m)
+      : n(m / (g.out_h * g.out_w)), oh(m / g.out_w % g.out_h), ow(m % g.out_w) {}
   void next(const ConvGeom& g) {
     if (++ow < g.out_w) return;
     ow = 0;
@@ -48,17 +49,21 @@ void tap_offsets(const ConvArgs& a, int64_t* offsets) {
   const ConvGeom& g = a.g;
   const int64_t pixel_bytes = g.in_pixel_stride * in_elem_bytes(a.w->type);
   for (int64_t i = 0, tap = 0; i < g.k_h; ++i)
-    for (int64_t j = 0; j < g.k_w; ++j, ++tap) offsets[tap] = (i * g.dil_h * g.in_w + j * g.dil_w) * pixel_bytes;
+    for (int64_t j = 0; j < g.k_w; ++j, ++tap)
+      offsets[tap] = (i * g.dil_h * g.in_w + j * g.dil_w) * pixel_bytes;
 }
 
 // The taps' row pointers of output pixel px into rows[tap * stride]: one addition per tap when the
 // window lies inside the image (most pixels), else a bounds check per tap.
-void window_rows(const ConvArgs& a, const OutPixel& px, const int64_t* offsets, const void** rows, int stride) {
+void window_rows(const ConvArgs& a, const OutPixel& px, const int64_t* offsets, const void** rows,
+                 int stride) {
   const ConvGeom& g = a.g;
   const int64_t ih0 = px.oh * g.stride_h - g.pad_t, iw0 = px.ow * g.stride_w - g.pad_l;
-  if (ih0 >= 0 && iw0 >= 0 && ih0 + (g.k_h - 1) * g.dil_h < g.in_h && iw0 + (g.k_w - 1) * g.dil_w < g.in_w) {
-    const uint8_t* base = static_cast<const uint8_t*>(a.in) +
-                          ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_pixel_stride * in_elem_bytes(a.w->type);
+  if (ih0 >= 0 && iw0 >= 0 && ih0 + (g.k_h - 1) * g.dil_h < g.in_h &&
+      iw0 + (g.k_w - 1) * g.dil_w < g.in_w) {
+    const uint8_t* base =
+        static_cast<const uint8_t*>(a.in) +
+        ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_pixel_stride * in_elem_bytes(a.w->type);
     for (int64_t tap = 0; tap < g.taps(); ++tap) rows[tap * stride] = base + offsets[tap];
     return;
   }
@@ -84,22 +89,26 @@ uint8_t* copy_to_row(const ConvArgs& a, const uint8_t* src, uint8_t* p, int64_t 
 void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst) {
   const ConvGeom& g = a.g;
   const int64_t c = g.in_c;
-  const int64_t iw0 = px.ow * g.stride_w - g.pad_l, pixel_bytes = g.in_pixel_stride * in_elem_bytes(a.w->type);
-  const bool dense_rows = g.dil_w == 1 && g.in_pixel_stride == c && iw0 >= 0 && iw0 + g.k_w <= g.in_w;
+  const int64_t iw0 = px.ow * g.stride_w - g.pad_l,
+                pixel_bytes = g.in_pixel_stride * in_elem_bytes(a.w->type);
+  const bool dense_rows =
+      g.dil_w == 1 && g.in_pixel_stride == c && iw0 >= 0 && iw0 + g.k_w <= g.in_w;
   const uint8_t* zero = static_cast<const uint8_t*>(a.zero_row);
   uint8_t* p = dst;
   for (int64_t i = 0; i < g.k_h; ++i) {
     const int64_t ih = px.oh * g.stride_h - g.pad_t + i * g.dil_h;
     const bool row_inside = ih >= 0 && ih < g.in_h;
     const uint8_t* row =
-        row_inside ? static_cast<const uint8_t*>(a.in) + (px.n * g.in_h + ih) * g.in_w * pixel_bytes : nullptr;
+        row_inside ? static_cast<const uint8_t*>(a.in) + (px.n * g.in_h + ih) * g.in_w * pixel_bytes
+                   : nullptr;
     if (row_inside && dense_rows) {
       p = copy_to_row(a, row + iw0 * pixel_bytes, p, g.k_w * c);
       continue;
     }
     for (int64_t j = 0; j < g.k_w; ++j) {
       const int64_t iw = iw0 + j * g.dil_w;
-      p = copy_to_row(a, row_inside && iw >= 0 && iw < g.in_w ? row + iw * pixel_bytes : zero, p, c);
+      p = copy_to_row(a, row_inside && iw >= 0 && iw < g.in_w ? row + iw * pixel_bytes : zero, p,
+                      c);
     }
   }
   std::memset(p, 0, (a.w->k_padded - g.k()) * a_elem_bytes(a.w->type));

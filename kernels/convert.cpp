@@ -30,8 +30,8 @@ void f32_to_f16_scalar(const float* src, uint16_t* dst, int64_t n) {
 }  // namespace
 
 const ConvertKernels& convert_kernels_scalar() {
-  static const ConvertKernels k{"scalar", f16_to_f32_scalar, f32_to_f16_scalar, quantize_scalar<int8_t>,
-                                quantize_scalar<uint8_t>};
+  static const ConvertKernels k{"scalar", f16_to_f32_scalar, f32_to_f16_scalar,
+                                quantize_scalar<int8_t>, quantize_scalar<uint8_t>};
   return k;
 }
 

@@ -33,14 +33,17 @@ template <typename Q>
 void quantize(const float* src, Q* dst, int64_t n, float scale, int32_t zp) {
   constexpr bool kSigned = std::is_signed_v<Q>;
   const __m256 s = _mm256_set1_ps(scale), z = _mm256_set1_ps(static_cast<float>(zp));
-  const __m256 lo = _mm256_set1_ps(kSigned ? -128.f : 0.f), hi = _mm256_set1_ps(kSigned ? 127.f : 255.f);
+  const __m256 lo = _mm256_set1_ps(kSigned ? -128.f : 0.f),
+               hi = _mm256_set1_ps(kSigned ? 127.f : 255.f);
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    __m256 q = _mm256_add_ps(_mm256_round_ps(_mm256_div_ps(_mm256_loadu_ps(src + i), s), kRound), z);
+    __m256 q =
+        _mm256_add_ps(_mm256_round_ps(_mm256_div_ps(_mm256_loadu_ps(src + i), s), kRound), z);
     q = _mm256_and_ps(q, _mm256_cmp_ps(q, q, _CMP_ORD_Q));
     const __m256i v = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(q, lo), hi));
     const __m128i w = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + i), kSigned ? _mm_packs_epi16(w, w) : _mm_packus_epi16(w, w));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(dst + i),
+                     kSigned ? _mm_packs_epi16(w, w) : _mm_packus_epi16(w, w));
   }
   if constexpr (kSigned)
     convert_kernels_scalar().quantize_s8(src + i, dst + i, n - i, scale, zp);
@@ -51,7 +54,8 @@ void quantize(const float* src, Q* dst, int64_t n, float scale, int32_t zp) {
 }  // namespace
 
 const ConvertKernels& convert_kernels_avx2() {
-  static const ConvertKernels k{"avx2", f16_to_f32, f32_to_f16, quantize<int8_t>, quantize<uint8_t>};
+  static const ConvertKernels k{"avx2", f16_to_f32, f32_to_f16, quantize<int8_t>,
+                                quantize<uint8_t>};
   return k;
 }
 

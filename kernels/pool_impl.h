@@ -152,7 +152,8 @@ struct Pool {
         constexpr int64_t L = B::size;
         for (; i + L <= g.c; i += L) {
           B acc = B::load_unaligned(taps[0] + i);
-          for (size_t t = 1; t < taps.size(); ++t) acc = xsimd::max(acc, B::load_unaligned(taps[t] + i));
+          for (size_t t = 1; t < taps.size(); ++t)
+            acc = xsimd::max(acc, B::load_unaligned(taps[t] + i));
           acc.store_unaligned(y + i);
         }
       }

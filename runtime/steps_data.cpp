@@ -97,9 +97,11 @@ std::unique_ptr<Step> transpose_step(const Node& n, const Binder& bind) {
   for (int64_t p : perm) src_strides.push_back(in_strides[norm_axis(p, x.shape.size())]);
   int eb = static_cast<int>(dtype_size(x.dtype));
   if (y.shape.size() < 3)
-    return std::make_unique<FnStep>([=] { kernels::strided_copy(x.data, src_strides, y.data, y.shape, eb); });
+    return std::make_unique<FnStep>(
+        [=] { kernels::strided_copy(x.data, src_strides, y.data, y.shape, eb); });
   // One task per index of the outer output dimension (the images of an input layout change).
-  const Dims inner_shape(y.shape.begin() + 1, y.shape.end()), inner_strides(src_strides.begin() + 1, src_strides.end());
+  const Dims inner_shape(y.shape.begin() + 1, y.shape.end()),
+      inner_strides(src_strides.begin() + 1, src_strides.end());
   const int64_t out_step = shape_numel(inner_shape) * eb, in_step = src_strides[0] * eb;
   return std::make_unique<FnStep>([=] {
     parallel_for_tasks(y.shape[0], [&](int64_t b, int64_t e) {

@@ -136,7 +136,8 @@ class ConvTester {
   }
 
   static double load(const std::vector<uint8_t>& out, int64_t i, int ob, bool u8) {
-    if (ob == 1) return u8 ? static_cast<double>(out[i]) : static_cast<double>(static_cast<int8_t>(out[i]));
+    if (ob == 1)
+      return u8 ? static_cast<double>(out[i]) : static_cast<double>(static_cast<int8_t>(out[i]));
     if (ob == 2) {
       uint16_t h;
       std::memcpy(&h, &out[i * 2], 2);
