@@ -35,6 +35,7 @@ enum OpFact : unsigned {
   kF16Always = 1u << 8,
   kF16Follow = 1u << 9,
   kUnaryMath = 1u << 10,
+  kStridedOut = 1u << 11,
 };
 bool op_has(Op op, OpFact fact);
 

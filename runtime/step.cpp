@@ -41,16 +41,10 @@ void parallel_for_tasks(int64_t count, const std::function<void(int64_t, int64_t
 }
 
 bool step_writes_strided(const Node& n) {
-  switch (n.op) {
-    case Op::Conv:
-    case Op::MaxPool:
-    case Op::AveragePool: return n.nhwc();
-    case Op::Concat: {
-      int64_t axis = n.attrs.i("axis"), rank = n.out(0)->rank();
-      return axis == rank - 1 || axis == -1;
-    }
-    default: return false;
-  }
+  if (op_has(n.op, kStridedOut)) return n.nhwc();
+  if (n.op != Op::Concat) return false;
+  const int64_t axis = n.attrs.i("axis"), rank = n.out(0)->rank();
+  return axis == rank - 1 || axis == -1;
 }
 
 std::unique_ptr<Step> make_step(const Node& n, const Binder& bind) {

@@ -50,8 +50,11 @@ TEST(MixedPrecisionTest, KeepsTheFragileLayerInFloat) {
   EXPECT_EQ(rep.layers.size(), 6u - r.keep_float.size());
   Session s(q.clone(), 2);
   for (const auto& n : s.graph().nodes()) {
-    if (n->name == fragile) EXPECT_EQ(n->in(0)->dtype, DType::f32);
-    if (n->op == Op::Conv) EXPECT_NE(n->in(0)->dtype, DType::f32) << n->name;
+    if (n->name == fragile) {
+      EXPECT_EQ(n->in(0)->dtype, DType::f32);
+    } else if (n->op == Op::Conv) {
+      EXPECT_NE(n->in(0)->dtype, DType::f32) << n->name;
+    }
   }
 }
 
