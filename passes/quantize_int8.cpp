@@ -21,6 +21,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "passes/quantize_int8.h"
 #include "passes/quant_math.h"
@@ -34,10 +35,17 @@ bool is_gemm(const Node& n) { return n.op == Op::Conv || n.op == Op::Gemm; }
 
 class UnionFind {
  public:
+  // Iterative, with path compression: a model's chain of keeps-scale ops can be as long as the
+  // model (a recursion that deep would overflow the stack on a hostile file).
   const Value* find(const Value* v) {
-    auto it = parent_.find(v);
-    if (it == parent_.end() || it->second == v) return v;
-    return it->second = find(it->second);
+    const Value* root = v;
+    for (auto it = parent_.find(root); it != parent_.end() && it->second != root; it = parent_.find(root))
+      root = it->second;
+    while (v != root) {
+      auto it = parent_.find(v);
+      v = std::exchange(it->second, root);
+    }
+    return root;
   }
   void unite(const Value* a, const Value* b) { parent_[find(a)] = find(b); }
 
