@@ -20,7 +20,7 @@ const struct {
     {"inspect", {inspect_spec, run_inspect}}, {"run", {run_spec, run_run}},
     {"compare", {compare_spec, run_compare}}, {"bench", {bench_spec, run_bench}},
     {"calibrate", {calibrate_spec, run_calibrate}}, {"compile", {compile_spec, run_compile}},
-    {"eval", {eval_spec, run_eval}},
+    {"eval", {eval_spec, run_eval}}, {"merge", {merge_spec, run_merge}},
 };
 
 void print_main_help() {
@@ -67,6 +67,9 @@ int run_qcc(int argc, char** argv, std::ostream& err) {
         return 0;
       }
       return run_checked(c.cmd, args);
+    } catch (const cli::Interrupted& e) {
+      err << "qcc " << c.name << ": interrupted: " << one_line(e.what()) << "\n";
+      return 128 + e.signal;
     } catch (const cli::UsageError& e) {
       err << "qcc " << c.name << ": " << one_line(e.what()) << "\n" << cli::usage(spec) << "\n";
       return 2;
