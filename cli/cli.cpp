@@ -162,7 +162,12 @@ StopOnSignal::StopOnSignal() {
   sa.sa_handler = on_stop_signal;
   sa.sa_flags = SA_RESETHAND;  // the second signal gets the default action: the process ends
   sigemptyset(&sa.sa_mask);
-  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &sa, &old_[i]);
+  for (size_t i = 0; i < std::size(kSignals); ++i) {
+    sigaction(kSignals[i], nullptr, &old_[i]);
+    // An ignored signal stays ignored: a shell starts background jobs with SIGINT ignored so
+    // that Ctrl-C reaches only the foreground.
+    if (old_[i].sa_handler != SIG_IGN) sigaction(kSignals[i], &sa, nullptr);
+  }
 }
 
 StopOnSignal::~StopOnSignal() {

@@ -33,7 +33,8 @@ struct Interrupted : std::runtime_error {
 
 /// While alive, SIGINT, SIGTERM and SIGHUP (Ctrl-C, kill, a scheduler's stop, a closed terminal)
 /// set stop() instead of ending the process, so a long command can finish its step and save what
-/// it has done; a second signal ends the process as usual. The previous handlers come back after.
+/// it has done; a second signal ends the process as usual. Signals ignored before stay ignored;
+/// the previous handlers come back after.
 class StopOnSignal {
  public:
   StopOnSignal();

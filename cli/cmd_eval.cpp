@@ -62,7 +62,8 @@ const cli::CommandSpec& eval_spec() {
         "",
         {},
         true},
-       {"resume", "", "continue an interrupted run from its --predictions file", ""},
+       {"resume", "",
+        "continue an interrupted run from its --predictions file (none yet: start from the first image)", ""},
        {"decode-only", "", "only decode and preprocess (measures the loader's images/s)", ""},
        threads_option(),
        max_model_bytes_option(),
@@ -441,8 +442,10 @@ int run_eval(const cli::Args& a) {
   std::vector<std::string> errors;
   std::vector<Evaluated> models = load_models(a, setup, errors);
   Answers ans(setup.paths.size(), static_cast<int>(models.size()));
-  const int64_t resumed = a.has("resume") ? resume_from(a.str("predictions"), setup, ans) : 0;
-  if (resumed)
+  // A missing file is a run not started yet, so a job script can always pass --resume.
+  const bool resuming = a.has("resume") && std::filesystem::exists(a.str("predictions"));
+  const int64_t resumed = resuming ? resume_from(a.str("predictions"), setup, ans) : 0;
+  if (a.has("resume"))
     std::cout << "resuming: " << resumed << " images done in " << a.str("predictions") << "\n";
   cli::StopOnSignal stop;
   const double wall = models.empty() ? 0 : run_models(setup, models, ans, a, stop, errors);
