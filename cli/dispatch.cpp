@@ -3,7 +3,6 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
-#include <new>
 #include <string>
 
 #include "ir/printable.h"
@@ -37,11 +36,6 @@ void print_main_help() {
   std::cout << "\n'qcc COMMAND --help' describes a command.\n";
 }
 
-// A message on one line, whatever bytes a file's names put into it.
-std::string one_line(const char* what) {
-  return printable(what, 2000);
-}
-
 // Runs the command; anything it leaves unwritten on standard output is a failure too.
 int run_checked(const Command& cmd, const cli::Args& args) {
   int code = cmd.run(args);
@@ -68,16 +62,13 @@ int run_qcc(int argc, char** argv, std::ostream& err) {
       }
       return run_checked(c.cmd, args);
     } catch (const cli::Interrupted& e) {
-      err << "qcc " << c.name << ": interrupted: " << one_line(e.what()) << "\n";
+      err << "qcc " << c.name << ": interrupted: " << error_line(e) << "\n";
       return 128 + e.signal;
     } catch (const cli::UsageError& e) {
-      err << "qcc " << c.name << ": " << one_line(e.what()) << "\n" << cli::usage(spec) << "\n";
+      err << "qcc " << c.name << ": " << error_line(e) << "\n" << cli::usage(spec) << "\n";
       return 2;
-    } catch (const std::bad_alloc&) {
-      err << "qcc " << c.name << ": error: out of memory (std::bad_alloc)\n";
-      return 1;
     } catch (const std::exception& e) {
-      err << "qcc " << c.name << ": error: " << one_line(e.what()) << "\n";
+      err << "qcc " << c.name << ": error: " << error_line(e) << "\n";
       return 1;
     }
   }
