@@ -17,12 +17,12 @@ const cli::CommandSpec& merge_spec() {
   static const cli::CommandSpec s = {
       "merge",
       "SHARD.json...",
-      "Combines the JSON results of 'qcc eval --shard K/N' (every K of 1..N once) into the "
-      "results\n"
-      "of one run over the whole image list: the same counts, top-1, top-5 and agreement, times\n"
-      "summed. With --predictions, also combines the shards' predictions files (named in their\n"
-      "JSON, relative to it) into the file one run writes. A missing, failed, interrupted or\n"
-      "duplicate shard, or shards of other images or models, are errors naming the file.",
+      "Combine the results of 'qcc eval --shard K/N' runs into those of one run. Every K of 1..N\n"
+      "must be given once; the merged JSON has the counts, top-1, top-5 and agreement that one\n"
+      "run over the whole image list gives, and the times summed. With --predictions, the\n"
+      "shards' predictions files (named in their JSON, relative to it) are combined into the\n"
+      "file one run writes. A missing, failed, interrupted or duplicate shard, or shards of\n"
+      "other images or models, are errors naming the file.",
       {{"json", "FILE", "write the merged results as JSON", "", {}, true},
        {"predictions", "FILE", "write the merged predictions file", "", {}, true}},
       1};

@@ -20,6 +20,7 @@ const struct {
     {"compare", {compare_spec, run_compare}}, {"bench", {bench_spec, run_bench}},
     {"calibrate", {calibrate_spec, run_calibrate}}, {"compile", {compile_spec, run_compile}},
     {"eval", {eval_spec, run_eval}}, {"merge", {merge_spec, run_merge}},
+    {"report", {report_spec, run_report}},
 };
 
 void print_main_help() {
