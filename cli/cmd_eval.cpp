@@ -63,7 +63,9 @@ const cli::CommandSpec& eval_spec() {
         {},
         true},
        {"resume", "",
-        "continue an interrupted run from its --predictions file (none yet: start from the first image)", ""},
+        "continue an interrupted run from its --predictions file (none yet: start from the first "
+        "image)",
+        ""},
        {"decode-only", "", "only decode and preprocess (measures the loader's images/s)", ""},
        threads_option(),
        max_model_bytes_option(),
@@ -179,6 +181,17 @@ std::string list_fingerprint(const std::string& dir, const std::vector<LabeledIm
   return hex64(h);
 }
 
+// --limit N: N images spread evenly over the folder (all of them without it).
+std::vector<LabeledImage> limited(const cli::Args& a, const std::vector<LabeledImage>& all) {
+  if (!a.has("limit")) return all;
+  const int64_t limit = a.integer("limit", 0);
+  if (limit < 1) throw cli::UsageError("--limit must be >= 1");
+  const size_t n = std::min<size_t>(limit, all.size());
+  std::vector<LabeledImage> picked;
+  for (size_t i = 0; i < n; ++i) picked.push_back(all[i * all.size() / n]);
+  return picked;
+}
+
 // The images to evaluate (labelled, limited, sharded) and how.
 EvalSetup setup_from(const cli::Args& a) {
   if (!a.has("data")) throw cli::UsageError("--data DIR is required");
@@ -195,14 +208,7 @@ EvalSetup setup_from(const cli::Args& a) {
   for (const auto& c : folder.empty_classes)
     std::cerr << "warning: class folder '" << printable(c) << "' has no images\n";
   const std::vector<int> labels = class_labels(a, folder);
-  std::vector<LabeledImage> list = folder.images;
-  if (a.has("limit")) {
-    const int64_t limit = a.integer("limit", 0);
-    if (limit < 1) throw cli::UsageError("--limit must be >= 1");
-    list.clear();
-    const size_t n = std::min<size_t>(limit, folder.images.size());
-    for (size_t i = 0; i < n; ++i) list.push_back(folder.images[i * folder.images.size() / n]);
-  }
+  const std::vector<LabeledImage> list = limited(a, folder.images);
   if (list.empty()) throw std::runtime_error(printable(dir) + ": no images");
   if (static_cast<size_t>(s.shards) > list.size())
     throw cli::UsageError("--shard " + a.str("shard") + ": more shards than the " +

@@ -134,7 +134,8 @@ std::pair<double, double> sqnr_range(const SqnrSeries& s) {
 // One vertical bar per quantized activation, in graph order; the tooltip names it.
 std::string sqnr_chart(const SqnrSeries& s) {
   constexpr int kLeft = 46, kWidth = 1100, kPlot = 260, kTop = 10;
-  const auto [lo, hi] = sqnr_range(s);
+  const std::pair<double, double> range = sqnr_range(s);  // (a lambda below uses them: no binding)
+  const double lo = range.first, hi = range.second;
   const double n = static_cast<double>(std::max<size_t>(s.layers.size(), 1)),
                bar = (kWidth - kLeft - 10) / n;
   auto y_of = [&](double db) { return kTop + kPlot * (hi - std::clamp(db, lo, hi)) / (hi - lo); };
