@@ -303,6 +303,24 @@ void infer(Evaluated& m, int column, const Batch& b, const std::vector<size_t>& 
   }
 }
 
+// Runs every model that has not failed on a batch and marks its rows done. A model that fails is
+// recorded in `errors` and left out from then on.
+void infer_all(std::vector<Evaluated>& models, const Batch& b, const std::vector<size_t>& rows,
+               const EvalSetup& s, Answers& ans, std::vector<std::string>& errors) {
+  for (size_t m = 0; m < models.size() && !b.indices.empty(); ++m) {
+    if (models[m].failed) continue;
+    try {
+      infer(models[m], static_cast<int>(m), b, rows, s, ans);
+    } catch (const std::exception& e) {
+      models[m].failed = true;
+      errors.push_back(e.what());
+      std::cerr << "\nqcc eval: " << printable(e.what(), 2000) << "\n";
+    }
+  }
+  for (size_t i : b.indices) ans.done[rows[i]] = 1;
+  for (const auto& f : b.failed) ans.done[rows[f.first]] = 1;
+}
+
 // The answers of the images done, for the models that did not fail, as a predictions table.
 Predictions answered(const EvalSetup& s, const Answers& ans, const std::vector<Evaluated>& models,
                      std::vector<int>* line_class = nullptr) {
@@ -346,18 +364,7 @@ double run_models(const EvalSetup& s, std::vector<Evaluated>& models, Answers& a
           if (stop.stop()) return;  // batches loaded before the stop are left for --resume
           for (auto& [i, why] : b.failed)
             std::cerr << "\nskipped " << printable(paths[i]) << ": " << why << "\n";
-          for (size_t m = 0; m < models.size() && !b.indices.empty(); ++m) {
-            if (models[m].failed) continue;
-            try {
-              infer(models[m], static_cast<int>(m), b, rows, s, ans);
-            } catch (const std::exception& e) {
-              models[m].failed = true;
-              errors.push_back(e.what());
-              std::cerr << "\nqcc eval: " << printable(e.what(), 2000) << "\n";
-            }
-          }
-          for (size_t i : b.indices) ans.done[rows[i]] = 1;
-          for (auto& f : b.failed) ans.done[rows[f.first]] = 1;
+          infer_all(models, b, rows, s, ans, errors);
           progress.advance(static_cast<int64_t>(b.indices.size() + b.failed.size()));
           if (std::all_of(models.begin(), models.end(),
                           [](const Evaluated& m) { return m.failed; }))

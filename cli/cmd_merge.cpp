@@ -60,7 +60,7 @@ void check_same_evaluation(const Shard& first, const Shard& s) {
     throw std::runtime_error(f + ": shard " + shard_name(s.r) + ", but " + other + " is shard " +
                              shard_name(first.r));
   if (s.r.folder_fingerprint != first.r.folder_fingerprint ||
-      s.r.images_total != first.r.images_total)
+      s.r.images_total != first.r.images_total || s.r.classes != first.r.classes)
     throw std::runtime_error(f + ": another image list than " + other +
                              " (a different folder, --limit or --labels)");
   bool same_models = s.r.results.size() == first.r.results.size();

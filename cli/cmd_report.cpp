@@ -71,8 +71,7 @@ std::string compile_details(const cli::Json& j) {
 }
 
 void read_compile(const cli::Json& j, const std::string& file, Report& r) {
-  ReportCompile c{file,
-                  j.at("model").str(),
+  ReportCompile c{j.at("model").str(),
                   j.at("output").str(),
                   j.at("precision").str(),
                   compile_details(j),

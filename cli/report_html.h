@@ -37,7 +37,7 @@ struct SqnrSeries {
 
 /// What a compile report says about one compiled file.
 struct ReportCompile {
-  std::string source, model, output, precision, details;
+  std::string model, output, precision, details;
   int64_t size_before = 0, size_after = 0;
 };
 
