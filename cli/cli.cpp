@@ -142,8 +142,52 @@ std::string fmt(double v, int decimals) {
   return buf;
 }
 
-Progress::Progress(std::string label, int64_t total, std::string unit)
-    : label_(std::move(label)), unit_(std::move(unit)), total_(total), tty_(isatty(2)),
+namespace {
+
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+// Async-signal-safe: lock-free atomics only.
+void on_stop_signal(int sig) {
+  g_signal = sig;
+  g_stop = true;
+}
+
+}  // namespace
+
+StopOnSignal::StopOnSignal() {
+  g_stop = false;
+  g_signal = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sa.sa_flags = SA_RESETHAND;  // the second signal gets the default action: the process ends
+  sigemptyset(&sa.sa_mask);
+  for (size_t i = 0; i < std::size(kSignals); ++i) {
+    sigaction(kSignals[i], nullptr, &old_[i]);
+    // An ignored signal stays ignored: a shell starts background jobs with SIGINT ignored so
+    // that Ctrl-C reaches only the foreground.
+    if (old_[i].sa_handler != SIG_IGN) sigaction(kSignals[i], &sa, nullptr);
+  }
+}
+
+StopOnSignal::~StopOnSignal() {
+  for (size_t i = 0; i < std::size(kSignals); ++i) sigaction(kSignals[i], &old_[i], nullptr);
+}
+
+const std::atomic<bool>& StopOnSignal::stop() const {
+  return g_stop;
+}
+
+void StopOnSignal::request_stop() {
+  g_stop = true;
+}
+
+int StopOnSignal::signal() const {
+  return g_signal;
+}
+
+Progress::Progress(std::string label, int64_t total, std::string unit, bool log)
+    : label_(std::move(label)), unit_(std::move(unit)), total_(total), tty_(isatty(2)), log_(log && !tty_),
       start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
 void Progress::advance(int64_t n) {
@@ -153,6 +197,12 @@ void Progress::advance(int64_t n) {
     last_draw_ = now;
     draw(false);
   }
+  const int64_t tenths = total_ > 0 ? done_ * 10 / total_ : 0;
+  if (log_ && (tenths > logged_tenths_ || now - last_draw_ > std::chrono::minutes(1))) {
+    logged_tenths_ = tenths;
+    last_draw_ = now;
+    log_line();
+  }
 }
 
 void Progress::finish() {
@@ -161,17 +211,29 @@ void Progress::finish() {
   if (tty_) draw(true);
 }
 
-void Progress::draw(bool final) {
+double Progress::rate() const {
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  double rate = secs > 0 ? done_ / secs : 0;
+  return secs > 0 ? done_ / secs : 0;
+}
+
+double Progress::eta() const {
+  const double r = rate();
+  return r > 0 ? (total_ - done_) / r : 0;
+}
+
+void Progress::log_line() {
+  std::fprintf(stderr, "%s: %lld/%lld %s, %.1f %s/s, ETA %.0f s\n", label_.c_str(), static_cast<long long>(done_),
+               static_cast<long long>(total_), unit_.c_str(), rate(), unit_.c_str(), eta());
+}
+
+void Progress::draw(bool final) {
   double frac = total_ > 0 ? static_cast<double>(done_) / total_ : 0;
   int filled = static_cast<int>(frac * 30);
   std::string bar(filled, '#');
   bar += std::string(30 - filled, '.');
-  double eta = rate > 0 ? (total_ - done_) / rate : 0;
   std::fprintf(stderr, "\r%s [%s] %lld/%lld %.1f %s/s ETA %.0fs   ", label_.c_str(), bar.c_str(),
-               static_cast<long long>(done_), static_cast<long long>(total_), rate, unit_.c_str(),
-               final ? 0.0 : eta);
+               static_cast<long long>(done_), static_cast<long long>(total_), rate(), unit_.c_str(),
+               final ? 0.0 : eta());
   if (final) std::fprintf(stderr, "\n");
 }
 

@@ -2,7 +2,11 @@
 // output, aligned tables and a terminal progress bar.
 #pragma once
 
+#include <signal.h>
+
+#include <atomic>
 #include <chrono>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <ostream>
@@ -18,6 +22,32 @@ namespace qcc::cli {
 /// A user error in the command line: printed with the usage line, exit code 2.
 struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+/// The command stopped on a signal after saving what it had done: printed on one line, exit code
+/// 128 + signal (the shell's convention).
+struct Interrupted : std::runtime_error {
+  Interrupted(int sig, const std::string& what) : std::runtime_error(what), signal(sig) {}
+  int signal;
+};
+
+/// While alive, SIGINT, SIGTERM and SIGHUP (Ctrl-C, kill, a scheduler's stop, a closed terminal)
+/// set stop() instead of ending the process, so a long command can finish its step and save what
+/// it has done; a second signal ends the process as usual. Signals ignored before stay ignored;
+/// the previous handlers come back after.
+class StopOnSignal {
+ public:
+  StopOnSignal();
+  ~StopOnSignal();
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+  const std::atomic<bool>& stop() const;
+  void request_stop();  ///< the command stops itself the same way (no signal)
+  int signal() const;   ///< the signal received, 0 while none
+
+ private:
+  static constexpr int kSignals[] = {SIGINT, SIGTERM, SIGHUP};
+  struct sigaction old_[std::size(kSignals)];
 };
 
 struct OptionSpec {
@@ -78,20 +108,25 @@ class Table {
 
 std::string fmt(double v, int decimals);
 
-/// A progress bar with rate and ETA on stderr, drawn only when stderr is a terminal.
+/// A progress bar with rate and ETA on stderr, drawn only when stderr is a terminal. With `log`,
+/// a stderr that is not a terminal (a batch job's log file) gets a plain line at every tenth of
+/// the work and at least once a minute.
 class Progress {
  public:
-  Progress(std::string label, int64_t total, std::string unit);
+  Progress(std::string label, int64_t total, std::string unit, bool log = false);
   void advance(int64_t n = 1);
   void set(int64_t done) { advance(done - done_); }
   void finish();
   ~Progress() { finish(); }
 
  private:
+  double rate() const;  ///< units per second so far
+  double eta() const;   ///< seconds left at that rate
   void draw(bool final);
+  void log_line();
   std::string label_, unit_;
-  int64_t total_, done_ = 0;
-  bool tty_, finished_ = false;
+  int64_t total_, done_ = 0, logged_tenths_ = 0;
+  bool tty_, log_, finished_ = false;
   std::chrono::steady_clock::time_point start_, last_draw_;
 };
 

@@ -32,6 +32,10 @@ const cli::CommandSpec& compile_spec();
 int run_compile(const cli::Args& a);
 const cli::CommandSpec& eval_spec();
 int run_eval(const cli::Args& a);
+const cli::CommandSpec& merge_spec();
+int run_merge(const cli::Args& a);
+const cli::CommandSpec& report_spec();
+int run_report(const cli::Args& a);
 
 /// The whole command line (argv[0] is the program): dispatches to a command and turns every
 /// failure into one line on `err` and an exit code -- 1 for failures, 2 for usage errors.

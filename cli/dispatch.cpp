@@ -3,7 +3,6 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
-#include <new>
 #include <string>
 
 #include "ir/printable.h"
@@ -20,7 +19,8 @@ const struct {
     {"inspect", {inspect_spec, run_inspect}}, {"run", {run_spec, run_run}},
     {"compare", {compare_spec, run_compare}}, {"bench", {bench_spec, run_bench}},
     {"calibrate", {calibrate_spec, run_calibrate}}, {"compile", {compile_spec, run_compile}},
-    {"eval", {eval_spec, run_eval}},
+    {"eval", {eval_spec, run_eval}}, {"merge", {merge_spec, run_merge}},
+    {"report", {report_spec, run_report}},
 };
 
 void print_main_help() {
@@ -35,11 +35,6 @@ void print_main_help() {
     std::cout << "  " << c.name << std::string(11 - std::strlen(c.name), ' ') << s << "\n";
   }
   std::cout << "\n'qcc COMMAND --help' describes a command.\n";
-}
-
-// A message on one line, whatever bytes a file's names put into it.
-std::string one_line(const char* what) {
-  return printable(what, 2000);
 }
 
 // Runs the command; anything it leaves unwritten on standard output is a failure too.
@@ -67,14 +62,14 @@ int run_qcc(int argc, char** argv, std::ostream& err) {
         return 0;
       }
       return run_checked(c.cmd, args);
+    } catch (const cli::Interrupted& e) {
+      err << "qcc " << c.name << ": interrupted: " << error_line(e) << "\n";
+      return 128 + e.signal;
     } catch (const cli::UsageError& e) {
-      err << "qcc " << c.name << ": " << one_line(e.what()) << "\n" << cli::usage(spec) << "\n";
+      err << "qcc " << c.name << ": " << error_line(e) << "\n" << cli::usage(spec) << "\n";
       return 2;
-    } catch (const std::bad_alloc&) {
-      err << "qcc " << c.name << ": error: out of memory (std::bad_alloc)\n";
-      return 1;
     } catch (const std::exception& e) {
-      err << "qcc " << c.name << ": error: " << one_line(e.what()) << "\n";
+      err << "qcc " << c.name << ": error: " << error_line(e) << "\n";
       return 1;
     }
   }

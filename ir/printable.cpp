@@ -1,6 +1,7 @@
 #include "ir/printable.h"
 
 #include <cstdio>
+#include <new>
 
 namespace qcc {
 
@@ -37,6 +38,11 @@ std::string printable(std::string_view s, size_t max_chars) {
   }
   if (i < s.size()) out += "...";
   return out;
+}
+
+std::string error_line(const std::exception& e) {
+  if (dynamic_cast<const std::bad_alloc*>(&e)) return "out of memory (std::bad_alloc)";
+  return printable(e.what(), 2000);
 }
 
 }  // namespace qcc

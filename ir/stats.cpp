@@ -35,21 +35,16 @@ int64_t parameter_bytes(const Graph& g) {
   return bytes;
 }
 
-namespace {
-
-// FNV-1a, 64-bit.
 uint64_t fnv1a(uint64_t h, const uint8_t* p, size_t n) {
   for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
   return h;
 }
 
-}  // namespace
-
 uint64_t graph_fingerprint(const Graph& g) {
   std::ostringstream text;  // structure, names, shapes and attributes, as printed
   print_graph(text, g);
   const std::string s = text.str();
-  uint64_t h = fnv1a(0xcbf29ce484222325ull, reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  uint64_t h = fnv1a(kFnv1aSeed, reinterpret_cast<const uint8_t*>(s.data()), s.size());
   std::set<const Value*> seen;
   for (const auto& n : g.nodes())
     for (const Value* v : n->inputs)

@@ -33,13 +33,14 @@ Batch load_batch(const std::vector<std::string>& paths, size_t first, size_t cou
 }  // namespace
 
 void for_each_batch(const std::vector<std::string>& paths, int batch_size, const Preprocess& pre,
-                    int prefetch, const std::function<void(Batch&)>& consume) {
+                    int prefetch, const std::function<void(Batch&)>& consume,
+                    const std::atomic<bool>* stop) {
   size_t next = 0;
   tbb::parallel_pipeline(
       static_cast<size_t>(std::max(prefetch, 1)) + 1,
       tbb::make_filter<void, size_t>(tbb::filter_mode::serial_in_order,
                                      [&](tbb::flow_control& fc) -> size_t {
-                                       if (next >= paths.size()) {
+                                       if (next >= paths.size() || (stop && *stop)) {
                                          fc.stop();
                                          return 0;
                                        }

@@ -2,6 +2,7 @@
 // pipeline) while the previous batch is inferred, so the loader does not starve the kernels.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,8 +19,10 @@ struct Batch {
 };
 
 /// Calls `consume` for every batch, in order, on one thread at a time. Loading of up to
-/// `prefetch` batches overlaps with consume(). Runs on the calling thread's task arena.
+/// `prefetch` batches overlaps with consume(). Runs on the calling thread's task arena. Once
+/// `*stop` is true no further batch starts loading (batches already loading are still consumed).
 void for_each_batch(const std::vector<std::string>& paths, int batch_size, const Preprocess& pre,
-                    int prefetch, const std::function<void(Batch&)>& consume);
+                    int prefetch, const std::function<void(Batch&)>& consume,
+                    const std::atomic<bool>* stop = nullptr);
 
 }  // namespace qcc

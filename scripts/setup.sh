@@ -2,7 +2,8 @@
 # Installs everything qcc needs on a fresh Debian 12 machine (as root, or with sudo):
 # the build (compiler, CMake, the six library packages), the tests (ONNX node test data, clang
 # with its sanitizer and libFuzzer runtimes, PyTorch/torchvision for exporting Inception V3,
-# Node.js for the ONNX Runtime reference peer).
+# Node.js for the ONNX Runtime reference peer, GNU parallel and Slurm for the sharded-evaluation
+# recipes, GNU time for peak memory, Chromium to render the HTML report).
 # Safe to re-run: packages already present are not reinstalled.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ PACKAGES=(
   build-essential cmake pkg-config clang libclang-rt-14-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libxsimd-dev libtbb-dev libstb-dev libgtest-dev
   libonnx-testdata python3-torchvision python3-onnx python3-pil
+  parallel slurmctld slurmd slurm-client time chromium
 )
 
 missing=()

@@ -8,9 +8,8 @@
 #include <limits>
 #include <sstream>
 
-#define STB_IMAGE_WRITE_IMPLEMENTATION
-#include <stb/stb_image_write.h>
-
+#define STB_IMAGE_WRITE_IMPLEMENTATION  // here once; cli_test_util.h includes stb_image_write.h
+#include "cli/cli_test_util.h"
 #include "frontend/file_io.h"
 #include "frontend/onnx_export.h"
 #include "graph_builder.h"
@@ -22,41 +21,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using test::attrs;
-
-struct Result {
-  int code;
-  std::string out, err;
-};
-
-Result qcc(std::vector<std::string> args) {
-  args.insert(args.begin(), "qcc");
-  std::vector<char*> argv;
-  for (auto& s : args) argv.push_back(s.data());
-  std::ostringstream out, err;
-  std::streambuf* old = std::cout.rdbuf(out.rdbuf());
-  int code = run_qcc(static_cast<int>(argv.size()), argv.data(), err);
-  std::cout.rdbuf(old);
-  return {code, out.str(), err.str()};
-}
-
-// A failure reported on one line (plus the usage line for usage errors) containing `part`.
-void expect_failure(const Result& r, int code, const std::string& part) {
-  EXPECT_EQ(r.code, code) << r.err;
-  EXPECT_NE(r.err.find(part), std::string::npos) << "'" << part << "' in: " << r.err;
-  const size_t lines = std::count(r.err.begin(), r.err.end(), '\n');
-  EXPECT_EQ(lines, code == 2 ? 2u : 1u) << r.err;
-}
-
-std::string read(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(f)), {});
-}
-
-void write_png(const fs::path& p, int w, int h) {
-  std::vector<uint8_t> px(static_cast<size_t>(w) * h * 3);
-  for (size_t i = 0; i < px.size(); ++i) px[i] = static_cast<uint8_t>(i % 251);
-  ASSERT_TRUE(stbi_write_png(p.c_str(), w, h, 3, px.data(), w * 3));
-}
+using test::expect_failure;
+using test::qcc;
+using test::read;
+using test::Result;
+using test::write_png;
 
 class CliTest : public ::testing::Test {
  protected:
