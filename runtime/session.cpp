@@ -9,20 +9,21 @@ namespace qcc {
 
 namespace {
 
-// Constant folding may not multiply a model's data: a node whose outputs are larger than the
-// distinct constants it reads (plus room for shape arithmetic) is left to run at inference time,
-// where the plan's memory limit applies. Otherwise a tiny file could fold into gigabytes (a Pad,
-// an outer product, one constant concatenated with itself a thousand times).
+// Constant folding may not multiply a model's data: a node whose outputs have more elements than
+// the distinct constants it reads (plus room for shape arithmetic) is left to run at inference
+// time, where the plan's memory limit applies. Otherwise a tiny file could fold into gigabytes (a
+// Pad, an outer product, one constant concatenated with itself a thousand times). Elements, not
+// bytes: dequantizing int8 weights to float (4x the bytes, never more elements) must fold.
 bool folding_stays_small(const Node& n) {
-  constexpr uint64_t kSlack = 64 << 10;
+  constexpr uint64_t kSlack = 16 << 10;
   std::set<const Value*> distinct(n.inputs.begin(), n.inputs.end());
   uint64_t in = 0, out = 0;
   for (const Value* v : distinct)
-    if (v) in += v->data->nbytes();
+    if (v) in += static_cast<uint64_t>(v->data->numel());
   for (const Value* o : n.outputs) {
-    auto bytes = o ? shape_bytes(o->shape, o->dtype) : std::optional<uint64_t>(0);
-    if (!bytes) return false;
-    out += *bytes;
+    if (!o) continue;
+    if (!shape_bytes(o->shape, o->dtype)) return false;  // unknown or overflowing shape
+    out += static_cast<uint64_t>(shape_numel(o->shape));
   }
   return out <= in + kSlack;
 }
