@@ -88,28 +88,17 @@ uint8_t* copy_to_row(const ConvArgs& a, const uint8_t* src, uint8_t* p, int64_t 
 // one copy instead of k_w (the first conv's 3-channel taps are 3 bytes each).
 void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst) {
   const ConvGeom& g = a.g;
-  const int64_t c = g.in_c;
-  const int64_t iw0 = px.ow * g.stride_w - g.pad_l,
-                pixel_bytes = g.in_pixel_stride * in_elem_bytes(a.w->type);
+  const int64_t iw0 = px.ow * g.stride_w - g.pad_l;
   const bool dense_rows =
-      g.dil_w == 1 && g.in_pixel_stride == c && iw0 >= 0 && iw0 + g.k_w <= g.in_w;
-  const uint8_t* zero = static_cast<const uint8_t*>(a.zero_row);
+      g.dil_w == 1 && g.in_pixel_stride == g.in_c && iw0 >= 0 && iw0 + g.k_w <= g.in_w;
   uint8_t* p = dst;
   for (int64_t i = 0; i < g.k_h; ++i) {
     const int64_t ih = px.oh * g.stride_h - g.pad_t + i * g.dil_h;
-    const bool row_inside = ih >= 0 && ih < g.in_h;
-    const uint8_t* row =
-        row_inside ? static_cast<const uint8_t*>(a.in) + (px.n * g.in_h + ih) * g.in_w * pixel_bytes
-                   : nullptr;
-    if (row_inside && dense_rows) {
-      p = copy_to_row(a, row + iw0 * pixel_bytes, p, g.k_w * c);
+    if (dense_rows && ih >= 0 && ih < g.in_h) {
+      p = copy_to_row(a, tap_row(a, px, i, 0), p, g.k_w * g.in_c);
       continue;
     }
-    for (int64_t j = 0; j < g.k_w; ++j) {
-      const int64_t iw = iw0 + j * g.dil_w;
-      p = copy_to_row(a, row_inside && iw >= 0 && iw < g.in_w ? row + iw * pixel_bytes : zero, p,
-                      c);
-    }
+    for (int64_t j = 0; j < g.k_w; ++j) p = copy_to_row(a, tap_row(a, px, i, j), p, g.in_c);
   }
   std::memset(p, 0, (a.w->k_padded - g.k()) * a_elem_bytes(a.w->type));
 }
