@@ -1,6 +1,7 @@
 // FP16 conversion and INT8 quantization of a small Inception-like CNN: structure, file round
 // trip, lowering to integer kernels, and accuracy against FP32.
 #include <gtest/gtest.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -93,6 +94,59 @@ void check_int8_scheme(Int8Options::Activations acts, DType first, DType rest) {
   // with the integer kernels: they differ only in rounding of requantization.
   Tensor fake = run_qdq_as_float(file.clone(), x)[0];
   EXPECT_GT(sqnr_db(fake, got), 30.0);
+}
+
+Int8Options unit_ranges() {
+  Int8Options o;
+  o.range = [](const std::string&, int) { return ActivationRange{-1.f, 1.f}; };
+  return o;
+}
+
+// Hostile input: a chain of scale-keeping ops as long as the file allows shares one scale. The
+// union-find walking it must not recurse once per op: on a 64 KB stack a recursive find
+// overflowed on this 10k-op chain.
+TEST(QuantizeInt8Test, LongChainOfScaleKeepingOpsDoesNotExhaustTheStack) {
+  test::GraphBuilder b;
+  Value* v = b.conv(b.input("x", {1, 4, 3, 3}), 4, 1)->out(0);
+  for (int i = 0; i < 10000; ++i) v = b.node(Op::Relu, {v})->out(0);
+  b.output(b.conv(v, 4, 1)->out(0));
+  struct Job {
+    Graph* g;
+    Int8Report report;
+    bool ok = false;
+  } job{&b.graph(), {}};
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 << 10);
+  pthread_t t;
+  ASSERT_EQ(pthread_create(&t, &attr, [](void* p) -> void* {
+    auto* j = static_cast<Job*>(p);
+    j->ok = run_quantize_int8(*j->g, unit_ranges(), &j->report);
+    return nullptr;
+  }, &job), 0);
+  pthread_join(t, nullptr);
+  pthread_attr_destroy(&attr);
+  EXPECT_TRUE(job.ok);
+  EXPECT_EQ(job.report.layers.size(), 2u);
+}
+
+// A quantized model compiles from the float model it encodes: every weight DequantizeLinear
+// folds, also weights whose float form is far larger than their int8 bytes (constant folding's
+// size guard once refused them, leaving "weights must be constant" at run time).
+TEST(QuantizeInt8Test, DequantizeFoldsLargeWeights) {
+  test::GraphBuilder b;
+  Value* x = b.input("x", {1, 64, 5, 5});
+  b.output(b.conv(b.conv(x, 64, 3, 1)->out(0), 64, 3, 1)->out(0));  // 36864 weights each
+  Graph& g = b.graph();
+  ASSERT_TRUE(run_quantize_int8(g, unit_ranges(), nullptr));
+  ASSERT_GT(test::count_ops(g, Op::DequantizeLinear), 0);
+  run_dequantize(g, runtime_pass_context());
+  EXPECT_EQ(test::count_ops(g, Op::DequantizeLinear), 0);
+  for (const auto& n : g.nodes()) {
+    if (n->op == Op::Conv) {
+      EXPECT_TRUE(n->in(1)->is_constant()) << n->name;
+    }
+  }
 }
 
 TEST(QuantizeInt8Test, LowersToIntegerKernelsAndStaysClose) {
