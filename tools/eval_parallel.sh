@@ -47,6 +47,9 @@ if [ -z "$QCC" ]; then QCC=$(command -v qcc || echo "$ROOT/build/cli/qcc"); fi
 [ -x "$QCC" ] || die "$QCC is not an executable qcc"
 
 mkdir -p "$OUT"
+# GNU parallel builds the remote command for $SHELL; with SHELL unset (cron, CI, `env -i`) its
+# --sshlogin path silently runs nothing and exits 0.
+export PARALLEL_SHELL=${PARALLEL_SHELL:-${SHELL:-/bin/bash}}
 # One job per shard; -q quotes every argument for the remote shell; a failing shard stops the
 # others (they save their predictions, so a rerun continues them).
 cmd=(parallel --will-cite -q --halt now,fail=1 --jobs "$JOBS" --sshlogin "$SSHLOGIN" --workdir .)
@@ -56,5 +59,9 @@ cmd+=("$QCC" eval "$@" --shard "{}/$SHARDS" --json "$OUT/shard-{}-of-$SHARDS.jso
 echo "+ ${cmd[*]}"
 "${cmd[@]}" >"$OUT/parallel.log" 2>&1 || { tail -n 20 "$OUT/parallel.log" >&2; echo "eval_parallel.sh: a shard failed (log: $OUT/parallel.log)" >&2; exit 1; }
 shards=()
-for k in $(seq "$SHARDS"); do shards+=("$OUT/shard-$k-of-$SHARDS.json"); done
+for k in $(seq "$SHARDS"); do
+  shard="$OUT/shard-$k-of-$SHARDS.json"
+  [ -s "$shard" ] || { cat "$OUT/parallel.log" >&2; die "parallel exited 0 but shard $k wrote no $shard"; }
+  shards+=("$shard")
+done
 "$QCC" merge "${shards[@]}" --json "$OUT/eval.json" --predictions "$OUT/predictions.txt"

@@ -38,7 +38,8 @@ rm -rf "$WORK/par"
 "$ROOT/tools/eval_parallel.sh" --qcc "$QCC" --out "$WORK/par" --shards 2 --jobs 2 -- "${EVAL[@]}" --threads 1 >/dev/null
 check "GNU parallel, 2 shards here" "$WORK/par/eval.json" "$WORK/par/predictions.txt"
 rm -rf "$WORK/hosts"
-"$ROOT/tools/eval_parallel.sh" --qcc "$QCC" --out "$WORK/hosts" --shards 2 --sshlogin 1/hostA,1/hostB \
+# SHELL unset as under cron or CI: parallel's remote path must still run the shards.
+env -u SHELL "$ROOT/tools/eval_parallel.sh" --qcc "$QCC" --out "$WORK/hosts" --shards 2 --sshlogin 1/hostA,1/hostB \
   --ssh "$ROOT/tests/e2e/fake_ssh.sh" -- "${EVAL[@]}" --threads 1 >/dev/null
 check "GNU parallel, 2 shards on 2 hosts over --sshlogin" "$WORK/hosts/eval.json" "$WORK/hosts/predictions.txt"
 
