@@ -95,6 +95,23 @@ void print_profile(const Plan& plan, int64_t batch) {
   slow.print(std::cout);
 }
 
+// Every timed step in plan order, for comparing two builds node by node.
+cli::Json profile_nodes_json(const Plan& plan) {
+  cli::Json nodes = cli::Json::array();
+  for (const auto& p : plan.profile()) {
+    if (!p.runs) continue;
+    cli::Json n = cli::Json::object();
+    n.set("name", p.name)
+        .set("op", op_name(p.op))
+        .set("dtype", p.dtype)
+        .set("kind", p.kind)
+        .set("isa", p.isa);
+    n.set("ms_per_batch", p.total_ms / p.runs).set("macs", p.macs);
+    nodes.push(n);
+  }
+  return nodes;
+}
+
 }  // namespace
 
 int run_bench(const cli::Args& a) {
@@ -140,6 +157,7 @@ int run_bench(const cli::Args& a) {
     j.set("median_ms_per_batch", median).set("runs_ms", runs).set("isa", kernels::isa_level_name(kernels::kernel_config().level))
         .set("kernels", kernels::kernel_config().describe());
     j.set("model", a.positional()[0]);
+    if (a.has("profile")) j.set("nodes", profile_nodes_json(plan));
     j.save(a.str("json"));
   }
   return 0;

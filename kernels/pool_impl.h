@@ -11,9 +11,9 @@
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
-#include "ir/saturate.h"
 #include "kernels/config.h"
 #include "kernels/convert.h"
+#include "kernels/int8_lanes.h"
 
 namespace qcc::kernels::impl {
 
@@ -69,20 +69,12 @@ template <class A>
 struct Pool {
   static constexpr bool kSimd = !std::is_void_v<A>;
 
-  // A tap's channels [i, i + lanes) as floats (int8 sums stay exact in float: |sum| < 2^24).
-  template <typename T>
-  static auto load_floats(const T* p) {
-    if constexpr (std::is_same_v<T, float>)
-      return xsimd::batch<float, A>::load_unaligned(p);
-    else
-      return xsimd::batch_cast<float>(xsimd::batch<int32_t, A>::load_unaligned(p));
-  }
-
-  // Window reduction over float or int8 taps: channel blocks of kVecs vectors stay in registers
-  // across taps. store(i, v) receives channels [i, i + lanes) as a batch, or channel i as a float
+  // Window reduction over float taps: channel blocks of kVecs vectors stay in registers across
+  // taps. store(i, v) receives channels [i, i + lanes) as a batch, or channel i as a float
   // (the tail, and everything in the scalar variant); sums arrive multiplied by `scale`.
-  template <bool kMax, typename T, typename Store>
-  static void reduce_window(const std::vector<const T*>& taps, float scale, int64_t c, Store store) {
+  template <bool kMax, typename Store>
+  static void reduce_window(const std::vector<const float*>& taps, float scale, int64_t c,
+                            Store store) {
     const float init = kMax ? -std::numeric_limits<float>::infinity() : 0.f;
     int64_t i = 0;
     if constexpr (kSimd) {
@@ -91,9 +83,9 @@ struct Pool {
       for (; i + kVecs * L <= c; i += kVecs * L) {
         B acc[kVecs];
         for (auto& a : acc) a = B(init);
-        for (const T* x : taps)
+        for (const float* x : taps)
           for (int64_t v = 0; v < kVecs; ++v) {
-            B xv = load_floats(x + i + v * L);
+            B xv = B::load_unaligned(x + i + v * L);
             acc[v] = kMax ? xsimd::max(acc[v], xv) : acc[v] + xv;
           }
         for (int64_t v = 0; v < kVecs; ++v) store(i + v * L, kMax ? acc[v] : acc[v] * B(scale));
@@ -101,7 +93,7 @@ struct Pool {
     }
     for (; i < c; ++i) {
       float a = init;
-      for (const T* x : taps) a = kMax ? std::max(a, static_cast<float>(x[i])) : a + static_cast<float>(x[i]);
+      for (const float* x : taps) a = kMax ? std::max(a, x[i]) : a + x[i];
       store(i, kMax ? a : a * scale);
     }
   }
@@ -165,26 +157,119 @@ struct Pool {
     });
   }
 
-  // Int8 averages: out = saturate(round(sum_valid(q - zx) * sx / (count * sy) + zy)); padded taps
-  // hold the real zero, so they add nothing but may count (count_include_pad).
+  // Int8 averages, separable and in exact integers: the window's input rows are summed into one
+  // row of column sums, then each output pixel adds k_w of those columns. Then
+  // out = saturate(round((sum_valid(q) - valid * zx) * sx / (count * sy)) + zy): padded taps hold
+  // the real zero, so they add nothing but may count (count_include_pad). One float multiply and
+  // no other float arithmetic, so every variant gives the same bytes.
   template <typename T>
   static void avgpool_q8(const PoolGeom& g, const T* in, T* out, const QuantPair& q, int64_t r0, int64_t r1) {
-    for_each_window(g, in, out, r0, r1, [&](const std::vector<const T*>& taps, int64_t count, T* y) {
-      const float k = average_scale(count) * q.in_scale / q.out_scale;
-      const float offset = q.out_zero - static_cast<float>(taps.size()) * q.in_zero * k;
-      reduce_window<false>(taps, k, g.c, [y, offset](int64_t i, auto v) {
-        if constexpr (std::is_same_v<decltype(v), float>) {
-          y[i] = saturate_cast<T>(std::nearbyint(v + offset));
-        } else {
-          // The arch comes from v's type so that the scalar variant never names batch<int, void>.
-          using I = xsimd::batch<int32_t, typename decltype(v)::arch_type>;
-          constexpr float lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
-          alignas(64) int32_t r[I::size];
-          xsimd::nearbyint_as_int(xsimd::clip(v + decltype(v)(offset), decltype(v)(lo), decltype(v)(hi))).store_aligned(r);
-          for (size_t k = 0; k < I::size; ++k) y[i + k] = static_cast<T>(r[k]);
+    std::vector<int32_t>& cols = thread_buffer<int32_t, 4>(g.in_w * g.c);
+    std::vector<const T*>& rows = thread_buffer<const T*, 5>(g.k_h);
+    std::vector<const int32_t*>& taps = thread_buffer<const int32_t*, 6>(g.k_w);
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / g.out_h, oh = r % g.out_h;
+      const Span rs = window_span(oh, g.stride_h, g.pad_t, g.pad_b, g.dil_h, g.k_h, g.in_h);
+      rows.clear();
+      for (int64_t i = 0; i < rs.valid; ++i)
+        rows.push_back(in + ((n * g.in_h + rs.first + i * g.dil_h) * g.in_w) * g.in_pixel_stride);
+      for (int64_t w = 0; w < g.in_w; ++w)
+        sum_taps(rows, w * g.in_pixel_stride, g.c, cols.data() + w * g.c);
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        const Span cs = window_span(ow, g.stride_w, g.pad_l, g.pad_r, g.dil_w, g.k_w, g.in_w);
+        taps.clear();
+        for (int64_t j = 0; j < cs.valid; ++j)
+          taps.push_back(cols.data() + (cs.first + j * g.dil_w) * g.c);
+        const int64_t count = g.count_include_pad ? rs.in_pads * cs.in_pads : rs.valid * cs.valid;
+        const Requant rq{average_scale(count) * q.in_scale / q.out_scale,
+                         static_cast<int32_t>(rs.valid * cs.valid) * q.in_zero, q.out_zero};
+        average_taps(taps, g.c, rq, out + ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride);
+      }
+    }
+  }
+
+  // The taps of output index o along one axis: `valid` in-bounds ones from input index `first`
+  // on (step dil), and `in_pads` that lie within the input or its padding (count_include_pad).
+  struct Span {
+    int64_t first = 0, valid = 0, in_pads = 0;
+  };
+  static Span window_span(int64_t o, int64_t stride, int64_t pad_begin, int64_t pad_end,
+                          int64_t dil, int64_t k, int64_t in) {
+    Span s;
+    for (int64_t i = 0; i < k; ++i) {
+      const int64_t x = o * stride - pad_begin + i * dil;
+      if (x >= 0 && x < in && s.valid++ == 0) s.first = x;
+      s.in_pads += x >= -pad_begin && x < in + pad_end;
+    }
+    return s;
+  }
+
+  // Runs block.template operator()<V>(ch) over channels [0, c) in blocks of V vectors of int32
+  // lanes, 4 while they fit (independent accumulators hide the loads' latency), then 1; returns
+  // where the scalar tail starts. Vector variants only.
+  template <typename Block>
+  static int64_t for_lane_blocks(int64_t c, Block block) {
+    constexpr int64_t L = xsimd::batch<int32_t, A>::size;
+    int64_t ch = 0;
+    for (; ch + 4 * L <= c; ch += 4 * L) block.template operator()<4>(ch);
+    for (; ch + L <= c; ch += L) block.template operator()<1>(ch);
+    return ch;
+  }
+
+  // sums[ch] = sum over the taps of tap[offset + ch], int8 bytes widened to int32 lanes in
+  // registers.
+  template <typename T>
+  static void sum_taps(const std::vector<const T*>& taps, int64_t offset, int64_t c,
+                       int32_t* sums) {
+    int64_t ch = 0;
+    if constexpr (kSimd)
+      ch = for_lane_blocks(c, [&]<int V>(int64_t c0) {
+        using L = Int8Lanes<A>;
+        typename L::I acc[V];
+        for (auto& a : acc) a = typename L::I(0);
+        for (const T* x : taps)
+          for (int v = 0; v < V; ++v) acc[v] += L::load(x + offset + c0 + v * L::I::size);
+        for (int v = 0; v < V; ++v) acc[v].store_unaligned(sums + c0 + v * L::I::size);
+      });
+    for (; ch < c; ++ch) {
+      int32_t acc = 0;
+      for (const T* x : taps) acc += x[offset + ch];
+      sums[ch] = acc;
+    }
+  }
+
+  // y = saturate(round((sum - zero_sum) * k) + zy); clamped before rounding, so a huge k cannot
+  // overflow the conversion.
+  struct Requant {
+    float k;
+    int32_t zero_sum, zy;
+  };
+  template <typename T>
+  static void average_taps(const std::vector<const int32_t*>& taps, int64_t c, const Requant& rq,
+                           T* y) {
+    const float lo = static_cast<float>(std::numeric_limits<T>::min() - rq.zy);
+    const float hi = static_cast<float>(std::numeric_limits<T>::max() - rq.zy);
+    int64_t ch = 0;
+    if constexpr (kSimd)
+      ch = for_lane_blocks(c, [&]<int V>(int64_t c0) {
+        using L = Int8Lanes<A>;
+        using I = typename L::I;
+        using F = xsimd::batch<float, A>;
+        I acc[V];
+        for (auto& a : acc) a = I(-rq.zero_sum);
+        for (const int32_t* x : taps)
+          for (int v = 0; v < V; ++v) acc[v] += I::load_unaligned(x + c0 + v * I::size);
+        for (int v = 0; v < V; ++v) {
+          const F f = xsimd::clip(xsimd::batch_cast<float>(acc[v]) * F(rq.k), F(lo), F(hi));
+          L::store(xsimd::nearbyint_as_int(f) + I(rq.zy), y + c0 + v * I::size);
         }
       });
-    });
+    for (; ch < c; ++ch) {
+      int32_t acc = -rq.zero_sum;
+      for (const int32_t* x : taps) acc += x[ch];
+      const float v = std::min(std::max(static_cast<float>(acc) * rq.k, lo), hi);
+      y[ch] = static_cast<T>(static_cast<int32_t>(std::nearbyint(v)) + rq.zy);
+    }
   }
 };
 

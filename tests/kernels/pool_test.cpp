@@ -93,10 +93,14 @@ TEST_P(PoolTest, FloatAndHalfMatchDirectLoops) {
   }
 }
 
-// s8 and u8 pooling against the direct loops: max exact, average within one rounding step.
+template <typename T>
+using Int8AvgPool = void (*)(const PoolGeom&, const T*, T*, const QuantPair&, int64_t, int64_t);
+
+// s8 and u8 pooling against the direct loops: max exact, average within one rounding step of the
+// exact average and bit-exact against the scalar variant's.
 template <typename T>
 void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, int64_t),
-                        void (*avgpool)(const PoolGeom&, const T*, T*, const QuantPair&, int64_t, int64_t)) {
+                        Int8AvgPool<T> avgpool, Int8AvgPool<T> avgpool_scalar) {
   constexpr double lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
   std::mt19937 rng(5);
   for (int iter = 0; iter < 30; ++iter) {
@@ -105,11 +109,12 @@ void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, 
     std::vector<float> xf(x.size());
     for (size_t i = 0; i < x.size(); ++i) xf[i] = x[i] = static_cast<T>(lo + rng() % 256);
     const int64_t outs = g.batch * g.out_h * g.out_w * g.out_pixel_stride;
-    std::vector<T> ymax(outs), yavg(outs);
+    std::vector<T> ymax(outs), yavg(outs), yavg_scalar(outs);
     const float s_in = 0.02f, s_out = 0.015f;
     const int32_t z_in = static_cast<int32_t>(rng() % 41) - 20 + (lo < 0 ? 0 : 100), z_out = static_cast<int32_t>(rng() % 21) - 10 + (lo < 0 ? 0 : 30);
     maxpool(g, x.data(), ymax.data(), 0, g.rows());
     avgpool(g, x.data(), yavg.data(), {s_in, s_out, z_in, z_out}, 0, g.rows());
+    avgpool_scalar(g, x.data(), yavg_scalar.data(), {s_in, s_out, z_in, z_out}, 0, g.rows());
     std::vector<float> shifted(xf.size());  // the values the average means: q - z_in (padding 0)
     for (size_t i = 0; i < xf.size(); ++i) shifted[i] = xf[i] - static_cast<float>(z_in);
     for (int64_t n = 0; n < g.batch; ++n)
@@ -122,17 +127,21 @@ void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, 
             ASSERT_EQ(ymax[o], static_cast<T>(mx));
             double avg = reference(g, shifted, false, n, oh, ow, c) * s_in / s_out + z_out;
             ASSERT_NEAR(yavg[o], std::clamp(std::nearbyint(avg), lo, hi), 1.0);
+            ASSERT_EQ(yavg[o], yavg_scalar[o])
+                << "iter " << iter << ": not the scalar variant's bytes";
           }
   }
 }
 
 TEST_P(PoolTest, Int8MaxIsExactAndAverageRequantizes) {
   if (!k()) GTEST_SKIP() << "ISA not available on this CPU";
-  check_int8_pooling<int8_t>(k()->maxpool_s8, k()->avgpool_s8);
+  check_int8_pooling<int8_t>(k()->maxpool_s8, k()->avgpool_s8,
+                             test::runnable_configs()[0]->pool->avgpool_s8);
 }
 TEST_P(PoolTest, Uint8MaxIsExactAndAverageRequantizes) {
   if (!k()) GTEST_SKIP() << "ISA not available on this CPU";
-  check_int8_pooling<uint8_t>(k()->maxpool_u8, k()->avgpool_u8);
+  check_int8_pooling<uint8_t>(k()->maxpool_u8, k()->avgpool_u8,
+                              test::runnable_configs()[0]->pool->avgpool_u8);
 }
 
 // 0: scalar, 1: avx2, 2: avx512vnni (the levels this CPU has, in order; missing ones skip).
