@@ -38,6 +38,7 @@ Int8Report quantize_from_profile(Graph& g, const CalibrationProfile& profile, co
   if (options.float_classifier)
     for (const auto& n : g.nodes())
       if (n->op == Op::Gemm) opt.keep_float.insert(n->name);
+  opt.calibrated = [&](const std::string& name) { return profile.values.count(name) != 0; };
   opt.range = [&](const std::string& name, int levels) -> std::optional<ActivationRange> {
     auto it = profile.values.find(name);
     if (it == profile.values.end()) return std::nullopt;

@@ -57,34 +57,67 @@ float percentile_threshold(const AbsHistogram& h, double pct) {
   return h.range();
 }
 
-// Integral over [0, x] of the squared rounding error to a grid of step d.
-double rounding_error_integral(double x, double d) {
-  const double periods = std::floor(x / d), r = x - periods * d, half = d / 2;
-  const double part = r <= half ? r * r * r / 3 : d * d * d / 24 + (std::pow(r - d, 3) + d * d * d / 8) / 3;
-  return periods * d * d * d / 12 + part;
+double cube(double x) {
+  return x * x * x;
 }
 
-// Expected squared error when every bin's mass is spread uniformly over the bin and values are
-// clipped at t = i w and rounded to a grid of step t / levels.
-double expected_mse(const AbsHistogram& h, int i, int levels) {
-  const double w = h.width, t = i * w, d = t / levels;
-  double err = 0;
-  for (int b = 0; b < kBins; ++b) {
-    if (!h.counts[b]) continue;
-    const double lo = b * w, hi = lo + w;
-    const double e = b < i ? (rounding_error_integral(hi, d) - rounding_error_integral(lo, d)) / w
-                           : (std::pow(hi - t, 3) - std::pow(lo - t, 3)) / (3 * w);
-    err += static_cast<double>(h.counts[b]) * e;
+// Integral over [0, periods + r) of the squared rounding error to the integer grid (0 <= r < 1).
+double unit_rounding_integral(double periods, double r) {
+  return periods / 12 + (r <= 0.5 ? cube(r) / 3 : 1.0 / 24 + (cube(r - 1) + 1.0 / 8) / 3);
+}
+
+// Expected squared rounding error of the mass in bins [0, i) (each bin's mass spread uniformly
+// over it) on a grid of step d. In grid units bin edges are q = w / d apart, so the integral at
+// each edge follows from the previous one by stepping its fractional part (no division or floor
+// per bin: this loop is the whole cost of the mse search).
+double rounding_mse(const AbsHistogram& h, int i, double d) {
+  const double w = h.width, q = w / d, q_whole = std::floor(q), q_frac = q - q_whole;
+  double err = 0, periods = 0, r = 0, below = 0;  // below = integral up to the bin's low edge
+  for (int b = 0; b < i; ++b) {
+    periods += q_whole, r += q_frac;
+    if (r >= 1) r -= 1, periods += 1;
+    const double above = unit_rounding_integral(periods, r);
+    if (h.counts[b]) err += static_cast<double>(h.counts[b]) * (above - below);
+    below = above;
   }
-  return err;
+  return err * cube(d) / w;
 }
 
+// Squared clipping error of the mass at or above bin i for the threshold i w, in O(1) from
+// suffix sums: a bin k bins above the threshold, spread uniformly, costs w^2 (k^2 + k + 1/3) per
+// element; expanded in b = i + k that needs only the sums of c_b, c_b b and c_b b^2 over b >= i.
+class ClipMse {
+ public:
+  explicit ClipMse(const AbsHistogram& h)
+      : w2_(double(h.width) * h.width), s0_(kBins + 1), s1_(kBins + 1), s2_(kBins + 1) {
+    for (int b = kBins - 1; b >= 0; --b) {
+      const double c = static_cast<double>(h.counts[b]);
+      s0_[b] = s0_[b + 1] + c, s1_[b] = s1_[b + 1] + c * b, s2_[b] = s2_[b + 1] + c * b * b;
+    }
+  }
+  double at(int i) const {
+    const double s0 = s0_[i], s1 = s1_[i], s2 = s2_[i];
+    return w2_ * std::max(0.0, s2 - 2.0 * i * s1 + double(i) * i * s0 + s1 - i * s0 + s0 / 3);
+  }
+
+ private:
+  double w2_;
+  std::vector<double> s0_, s1_, s2_;
+};
+
+// The threshold (a bin edge i w) minimising clipping + rounding error on a grid of step t / levels.
+// Clipping error only grows as the threshold comes down, so the search runs downwards and stops
+// once clipping alone costs more than the best total found: exact, and it skips the O(i) rounding
+// sums of every lower candidate. Ties go to the smaller threshold.
 float mse_threshold(const AbsHistogram& h, int levels) {
+  const ClipMse clip(h);
   int best = kBins;
   double best_err = std::numeric_limits<double>::infinity();
-  for (int i = 1; i <= kBins; ++i) {
-    double e = expected_mse(h, i, levels);
-    if (e < best_err) best_err = e, best = i;
+  for (int i = kBins; i >= 1; --i) {
+    const double clipped = clip.at(i);
+    if (clipped > best_err) break;
+    const double e = clipped + rounding_mse(h, i, i * double(h.width) / levels);
+    if (e <= best_err) best_err = e, best = i;
   }
   return best * h.width;
 }

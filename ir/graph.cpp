@@ -110,6 +110,18 @@ std::vector<Node*> Graph::users(const Value* v) const {
   return out;
 }
 
+std::unordered_map<const Value*, std::vector<Node*>> Graph::users_index() const {
+  std::unordered_map<const Value*, std::vector<Node*>> index;
+  for (const auto& n : nodes_)
+    for (size_t i = 0; i < n->inputs.size(); ++i) {
+      const Value* v = n->inputs[i];
+      // once per node, as users() (a node reading v twice lists it once)
+      if (v && std::find(n->inputs.begin(), n->inputs.begin() + i, v) == n->inputs.begin() + i)
+        index[v].push_back(n.get());
+    }
+  return index;
+}
+
 bool Graph::is_graph_output(const Value* v) const {
   return std::find(outputs.begin(), outputs.end(), v) != outputs.end();
 }

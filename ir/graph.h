@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -106,8 +107,11 @@ class Graph {
   Node* insert_node_before(const Node* pos, Op op, const std::string& name,
                            std::vector<Value*> inputs, std::vector<Value*> outputs);
 
-  /// Nodes that read `v` (a node reading it twice appears once).
+  /// Nodes that read `v` (a node reading it twice appears once). Scans every node: a pass that
+  /// asks for many values uses users_index() instead.
   std::vector<Node*> users(const Value* v) const;
+  /// users() of every value at once, in one scan: a snapshot that edits do not update.
+  std::unordered_map<const Value*, std::vector<Node*>> users_index() const;
   bool is_graph_output(const Value* v) const;
   /// Rewires every reader of `from` (nodes and graph outputs) to `to`.
   void replace_uses(Value* from, Value* to);

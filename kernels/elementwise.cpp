@@ -137,9 +137,12 @@ void relu_f16(const uint16_t* x, uint16_t* y, int64_t n) {
   for (int64_t i = 0; i < n; ++i) y[i] = (x[i] & 0x8000u) && (x[i] & 0x7fffu) <= 0x7c00u ? 0 : x[i];
 }
 
-void relu_s8(const int8_t* x, int8_t* y, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) y[i] = std::max<int8_t>(x[i], 0);
+template <typename T>
+void relu_q(const T* x, T* y, int64_t n, T zero) {
+  for (int64_t i = 0; i < n; ++i) y[i] = std::max(x[i], zero);
 }
+template void relu_q(const int8_t*, int8_t*, int64_t, int8_t);
+template void relu_q(const uint8_t*, uint8_t*, int64_t, uint8_t);
 
 void softmax_f32(const float* x, float* y, int64_t outer, int64_t len, int64_t inner) {
   for (int64_t o = 0; o < outer; ++o)

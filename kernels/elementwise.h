@@ -22,7 +22,9 @@ Dims broadcast_strides(const Dims& in_shape, const Dims& out_shape);
 
 void relu_f32(const float* x, float* y, int64_t n);
 void relu_f16(const uint16_t* x, uint16_t* y, int64_t n);
-void relu_s8(const int8_t* x, int8_t* y, int64_t n);
+/// Relu on quantized values: max(x, zero), the zero point being the quantized 0.
+template <typename T>
+void relu_q(const T* x, T* y, int64_t n, T zero);
 
 /// Softmax over `axis_len` elements spaced `inner` apart, for `outer` x `inner` independent rows.
 void softmax_f32(const float* x, float* y, int64_t outer, int64_t axis_len, int64_t inner);

@@ -64,7 +64,10 @@ class Quantizer {
     std::vector<Layer> layers;
     for (const auto& n : g_.nodes())
       if (is_gemm(*n) && int8_.count(n->in(0))) layers.push_back({n.get(), scale_.at(n->in(0)), n->in(0)->name});
-    for (const Value* v : ordered_int8_values()) insert_qdq(const_cast<Value*>(v));
+    // Readers as they are before any Q/DQ goes in: each value's list is used once, and
+    // inserting one value's pair does not change who reads another (one scan, not one per value).
+    auto readers = g_.users_index();
+    for (const Value* v : ordered_int8_values()) insert_qdq(const_cast<Value*>(v), readers[v]);
     for (const Layer& l : layers) quantize_layer(l);
     g_.topo_sort();
     return true;
@@ -84,9 +87,14 @@ class Quantizer {
       if (!wants) continue;
       for (size_t i : data_inputs(n)) {
         Value* v = n.inputs[i];
-        if (v && v->dtype == DType::f32 && !v->is_constant() && opt_.range && opt_.range(v->name, 127)) int8_.insert(v);
+        if (v && v->dtype == DType::f32 && !v->is_constant() && calibrated(*v)) int8_.insert(v);
       }
     }
+  }
+
+  bool calibrated(const Value& v) const {
+    if (opt_.calibrated) return opt_.calibrated(v.name);
+    return opt_.range && opt_.range(v.name, 127);
   }
 
   // Shared scales: union the data inputs and output of keeps-scale ops when both are int8. The
@@ -132,8 +140,10 @@ class Quantizer {
   // A zero point constant of type t (shared by every value with that zero point).
   Value* zero_point(DType t, int32_t z = 0) {
     Value*& c = zero_points_[{t, z}];
-    if (!c) c = g_.add_constant(std::string("qcc_zero_point_") + dtype_name(t) + (z ? "_" + std::to_string(z) : ""),
-                                Tensor::scalar(t, z));
+    if (c) return c;
+    std::string name = std::string("qcc_zero_point_") + dtype_name(t);
+    if (z) name.append("_").append(std::to_string(z));  // ("_" + string: GCC 12's false -Wrestrict)
+    c = g_.add_constant(name, Tensor::scalar(t, z));
     return c;
   }
 
@@ -152,11 +162,10 @@ class Quantizer {
   // v -> Q -> v_q -> DQ -> v_dq, and every node that read v reads v_dq instead: a layer kept in
   // float sees the int8 value its int8 neighbours see, and v stays a pure Q input so the
   // runtime keeps the int8 chain (no float round trip) around float layers.
-  void insert_qdq(Value* v) {
+  void insert_qdq(Value* v, const std::vector<Node*>& readers) {
     Value* s = scalar(v->name + "_scale", scale_.at(v));
     Value* q = g_.add_value(v->name + "_q", type_.at(v), v->shape);
     Value* dq = g_.add_value(v->name + "_dq", DType::f32, v->shape);
-    std::vector<Node*> readers = g_.users(v);
     Value* zp = zero_point(type_.at(v), zero_.at(v));
     g_.add_node(Op::QuantizeLinear, v->name + "_quantize", {v, s, zp}, {q});
     g_.add_node(Op::DequantizeLinear, v->name + "_dequantize", {q, s, zp}, {dq});

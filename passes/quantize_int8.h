@@ -20,6 +20,9 @@ struct Int8Options {
   /// The calibrated range to quantize a value (by name) to with `levels` steps on each side of
   /// zero (127 for s8, 255 for u8); nullopt when it was not calibrated.
   std::function<std::optional<ActivationRange>(const std::string& name, int levels)> range;
+  /// Whether `range` knows a value; when unset, range() is asked. Set it where range() is costly
+  /// (a threshold search): the quantizer asks it of every candidate, range() only of the chosen.
+  std::function<bool(const std::string& name)> calibrated;
   /// How activations are stored.
   enum class Activations {
     automatic,  ///< u8 with zero point 0 where values cannot be negative, s8 symmetric elsewhere

@@ -18,12 +18,26 @@ using kernels::Dims;
   throw std::runtime_error(n.label() + ": " + msg);
 }
 
+// Relu keeps its input's quantization (ops.def): the quantized 0 is the zero point.
+template <typename T>
+std::unique_ptr<Step> relu_q_step(const Node& n, const Bound& x, const Bound& y) {
+  const QuantParams* q = n.in(0)->quant ? &*n.in(0)->quant : nullptr;
+  if (q && (!q->per_tensor() || !n.out(0)->quant || !(*n.out(0)->quant == *q)))
+    fail(n, "an int8 Relu needs one per-tensor quantization shared by its input and output");
+  const T zero = static_cast<T>(q && !q->zero_point.empty() ? q->zero_point[0] : 0);
+  const int64_t count = x.numel();
+  return std::make_unique<FnStep>([=] { kernels::relu_q(x.as<T>(), y.as<T>(), count, zero); });
+}
+
 std::unique_ptr<Step> relu_step(const Node& n, const Bound& x, const Bound& y) {
   int64_t count = x.numel();
   switch (x.dtype) {
     case DType::f32: return std::make_unique<FnStep>([=] { kernels::relu_f32(x.as<float>(), y.as<float>(), count); });
     case DType::f16: return std::make_unique<FnStep>([=] { kernels::relu_f16(x.as<uint16_t>(), y.as<uint16_t>(), count); });
-    case DType::s8: return std::make_unique<FnStep>([=] { kernels::relu_s8(x.as<int8_t>(), y.as<int8_t>(), count); });
+    case DType::s8:
+      return relu_q_step<int8_t>(n, x, y);
+    case DType::u8:
+      return relu_q_step<uint8_t>(n, x, y);
     default: fail(n, std::string("no Relu kernel for ") + dtype_name(x.dtype));
   }
 }

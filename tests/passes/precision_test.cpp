@@ -96,6 +96,15 @@ void check_int8_scheme(Int8Options::Activations acts, DType first, DType rest) {
   EXPECT_GT(sqnr_db(fake, got), 30.0);
 }
 
+// Calibration statistics of `g` on 4 batches of random inputs of `shape`.
+CalibrationProfile random_profile(const Graph& g, const Shape& shape) {
+  CalibrationProfile p;
+  Session fp32(g.clone(), 2, /*optimize=*/false);
+  for (uint32_t s = 0; s < 4; ++s) observe_batch(fp32, test::random_tensor(shape, s), p);
+  p.fingerprint = graph_fingerprint(g);
+  return p;
+}
+
 Int8Options unit_ranges() {
   Int8Options o;
   o.range = [](const std::string&, int) { return ActivationRange{-1.f, 1.f}; };
@@ -171,12 +180,7 @@ TEST(QuantizeInt8Test, ClipRunsOnInt8BetweenInt8Layers) {
   Value* clipped = b.node(Op::Clip, {c1, zero, six})->out();
   b.output(b.conv(clipped, 8, 1)->out());
   Graph g = b.take();
-  CalibrationProfile p;
-  {
-    Session fp32(g.clone(), 2, /*optimize=*/false);
-    for (uint32_t s = 0; s < 4; ++s) observe_batch(fp32, test::random_tensor({8, 8, 9, 9}, s), p);
-  }
-  p.fingerprint = graph_fingerprint(g);
+  const CalibrationProfile p = random_profile(g, {8, 8, 9, 9});
   Graph q = g.clone();
   quantize_from_profile(q, p, Int8CompileOptions{});
   Session s(round_trip(q), 2);
@@ -186,6 +190,32 @@ TEST(QuantizeInt8Test, ClipRunsOnInt8BetweenInt8Layers) {
   EXPECT_TRUE(clip_int8);
   Tensor in = test::random_tensor({4, 8, 9, 9}, 9);
   EXPECT_GT(sqnr_db(test::run_plain(g, {in})[0], s.run({in})[0]), 25.0);
+}
+
+// A Relu not fused into a conv (here: a Relu of a Relu) runs on the int8 storage its scheme
+// chose, with the zero point as the quantized 0 (u8 asymmetric: the zero point is not 0).
+TEST(QuantizeInt8Test, UnfusedReluRunsOnInt8UnderEveryScheme) {
+  using Acts = Int8Options::Activations;
+  test::GraphBuilder b(5);
+  Value* x = b.input("x", {kDynamicDim, 8, 9, 9});
+  Value* r = b.node(Op::Relu, {b.node(Op::Relu, {b.conv(x, 8, 3, 1)->out()})->out()})->out();
+  b.output(b.conv(r, 8, 1)->out());
+  Graph g = b.take();
+  const CalibrationProfile p = random_profile(g, {8, 8, 9, 9});
+  const Tensor in = test::random_tensor({4, 8, 9, 9}, 9);
+  const Tensor ref = test::run_plain(g, {in})[0];
+  for (Acts acts : {Acts::automatic, Acts::s8, Acts::u8}) {
+    Graph q = g.clone();
+    Int8CompileOptions opt;
+    opt.activations = acts;
+    quantize_from_profile(q, p, opt);
+    Session s(round_trip(q), 2);
+    int int8_relus = 0;
+    for (const auto& n : s.graph().nodes())
+      int8_relus += n->op == Op::Relu && n->in(0)->dtype != DType::f32;
+    EXPECT_GE(int8_relus, 1) << static_cast<int>(acts);
+    EXPECT_GT(sqnr_db(ref, s.run({in})[0]), 25.0) << static_cast<int>(acts);
+  }
 }
 
 // Inputs with a large mean make the quantized weights' rounding error a systematic output
