@@ -27,17 +27,19 @@ int64_t dims_product(const Node& n, const Shape& s, size_t b, size_t e) {
   int64_t p = 1;
   for (size_t i = b; i < e; ++i) {
     if (s[i] < 0) return kDynamicDim;
-    if (__builtin_mul_overflow(p, s[i], &p)) fail(n, "dimension product overflows: " + shape_str(s));
+    if (__builtin_mul_overflow(p, s[i], &p))
+      fail(n, "dimension product overflows: " + shape_str(s));
   }
   return p;
 }
 
 // Every entry of attribute `k` in [lo, hi] (hostile files carry 0 strides, negative pads, 2^62).
-void check_range(const Node& n, const char* k, const std::vector<int64_t>& v, int64_t lo, int64_t hi) {
+void check_range(const Node& n, const char* k, const std::vector<int64_t>& v, int64_t lo,
+                 int64_t hi) {
   for (int64_t x : v)
     if (x < lo || x > hi)
-      fail(n, std::string(k) + " " + std::to_string(x) + " out of range [" + std::to_string(lo) + ", " +
-                  std::to_string(hi) + "]");
+      fail(n, std::string(k) + " " + std::to_string(x) + " out of range [" + std::to_string(lo) +
+                  ", " + std::to_string(hi) + "]");
 }
 
 // Window sizes beyond this are not images: the bound keeps window arithmetic far from overflow.
@@ -60,7 +62,8 @@ void check_window_attrs(const Node& n) {
   if (n.op == Op::Conv) return;
   // A pooling window that lies wholly in the padding has nothing to take the max or mean of.
   for (int i = 0; i < 4; ++i)
-    if (p[i] >= (k[i % 2] - 1) * d[i % 2] + 1) fail(n, "pad " + std::to_string(p[i]) + " not smaller than the window");
+    if (p[i] >= (k[i % 2] - 1) * d[i % 2] + 1)
+      fail(n, "pad " + std::to_string(p[i]) + " not smaller than the window");
 }
 
 // Resolves ONNX auto_pad into explicit pads (top, left, bottom, right) for a 2-D window.
@@ -116,16 +119,19 @@ Shape conv_shape(Node& n) {
     if (d < 1) fail(n, "weight shape " + shape_str(w) + " has an empty or dynamic dimension");
   if (!n.attrs.has("kernel_shape")) n.attrs.set("kernel_shape", Shape{w[2], w[3]});
   if (n.attrs.ints("kernel_shape") != Shape{w[2], w[3]})
-    fail(n, "kernel_shape " + shape_str(n.attrs.ints("kernel_shape")) + " disagrees with weight " + shape_str(w));
+    fail(n, "kernel_shape " + shape_str(n.attrs.ints("kernel_shape")) + " disagrees with weight " +
+                shape_str(w));
   int64_t group = n.attrs.i("group", 1);
   if (group < 1 || w[0] % group != 0)
-    fail(n, "group " + std::to_string(group) + " does not divide the " + std::to_string(w[0]) + " output channels");
+    fail(n, "group " + std::to_string(group) + " does not divide the " + std::to_string(w[0]) +
+                " output channels");
   int64_t c = x.size() == 4 ? (n.nhwc() ? x[3] : x[1]) : -1;
   if (c != w[1] * group)
     fail(n, "input channels " + std::to_string(c) + " != weight " + shape_str(w) + " x group " +
                 std::to_string(group));
   if (const Value* b = n.in(2); b && b->shape != Shape{w[0]})
-    fail(n, "bias shape " + shape_str(b->shape) + " != [" + std::to_string(w[0]) + "] output channels");
+    fail(n, "bias shape " + shape_str(b->shape) + " != [" + std::to_string(w[0]) +
+                "] output channels");
   return window_shape(n, x, w[0]);
 }
 
@@ -155,8 +161,8 @@ Shape gemm_shape(const Node& n) {
     // C broadcasts to [M, N] in one direction only: it may not grow the output.
     const int64_t cn = c->rank() ? c->shape.back() : 1, cm = c->rank() == 2 ? c->shape[0] : 1;
     if ((cn != 1 && cn != nn) || (cm != 1 && cm != m))
-      fail(n, "bias C " + shape_str(c->shape) + " does not broadcast to [" + std::to_string(m) + "," +
-                  std::to_string(nn) + "]");
+      fail(n, "bias C " + shape_str(c->shape) + " does not broadcast to [" + std::to_string(m) +
+                  "," + std::to_string(nn) + "]");
   }
   return {m, nn};
 }
@@ -185,7 +191,8 @@ Shape reshape_shape(const Node& n) {
       }
     }
     if (t[i] < 0) fail(n, "negative dimension in target shape");
-    if (__builtin_mul_overflow(known, t[i], &known)) fail(n, "target shape " + shape_str(t) + " overflows");
+    if (__builtin_mul_overflow(known, t[i], &known))
+      fail(n, "target shape " + shape_str(t) + " overflows");
   }
   int64_t total = shape_numel(x.shape);
   if (infer_at >= 0) {
@@ -219,14 +226,14 @@ Shape slice_shape(const Node& n) {
   if (axes.empty())
     for (size_t i = 0; i < starts.size(); ++i) axes.push_back(static_cast<int64_t>(i));
   if (steps.empty()) steps.assign(starts.size(), 1);
-  if (ends.size() != starts.size() || axes.size() != starts.size() ||
-      steps.size() != starts.size())
+  if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
     fail(n, "starts/ends/axes/steps lengths differ");
   for (size_t i = 0; i < starts.size(); ++i) {
     int64_t ax = norm_axis(n, axes[i], static_cast<int64_t>(s.size()));
     int64_t dim = s[ax];
     if (dim < 0) fail(n, "cannot slice the dynamic dimension");
-    if (steps[i] == 0 || steps[i] < -kMaxDim || steps[i] > kMaxDim) fail(n, "step " + std::to_string(steps[i]) + " out of range");
+    if (steps[i] == 0 || steps[i] < -kMaxDim || steps[i] > kMaxDim)
+      fail(n, "step " + std::to_string(steps[i]) + " out of range");
     int64_t b = starts[i] < 0 ? starts[i] + dim : starts[i];
     int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
     if (steps[i] > 0) {
@@ -359,7 +366,8 @@ Shape batchnorm_shape(const Node& n) {
   const char* names[] = {"scale", "bias", "mean", "variance"};
   for (size_t i = 1; i <= 4; ++i)
     if (need_in(n, i).shape != channels)
-      fail(n, std::string(names[i - 1]) + " shape " + shape_str(n.in(i)->shape) + " != channels " + shape_str(channels));
+      fail(n, std::string(names[i - 1]) + " shape " + shape_str(n.in(i)->shape) + " != channels " +
+                  shape_str(channels));
   return x;
 }
 
@@ -368,27 +376,36 @@ Shape quantize_shape(const Node& n) {
   const Shape& x = need_in(n, 0).shape;
   const Shape& scale = need_in(n, 1).shape;
   if (scale.size() > 1) fail(n, "scale must be a scalar or 1-D, got " + shape_str(scale));
-  if (n.in(2) && n.in(2)->shape != scale) fail(n, "zero point shape differs from scale shape " + shape_str(scale));
-  if (scale.size() == 1) {
+  // One element in any rank-<=1 shape is per-tensor (ONNX's reference broadcasts it along the
+  // axis).
+  const bool one = shape_numel(scale) == 1;
+  if (n.in(2) && n.in(2)->shape != scale && !(one && shape_numel(n.in(2)->shape) == 1))
+    fail(n, "zero point shape differs from scale shape " + shape_str(scale));
+  if (scale.size() == 1 && !one) {
     int64_t axis = norm_axis(n, n.attrs.i("axis", 1), static_cast<int64_t>(x.size()));
     if (x[axis] >= 0 && x[axis] != scale[0])
-      fail(n, "per-axis scale " + shape_str(scale) + " does not match axis " + std::to_string(axis) + " of " + shape_str(x));
+      fail(n, "per-axis scale " + shape_str(scale) + " does not match axis " +
+                  std::to_string(axis) + " of " + shape_str(x));
   }
   return x;
 }
 
 // What any shape rule may produce: bounded rank, dimensions dynamic or in [0, kMaxDim].
 void check_output_shape(const Node& n, const Shape& s) {
-  if (s.size() > kMaxRank) fail(n, "output rank " + std::to_string(s.size()) + " above " + std::to_string(kMaxRank));
+  if (s.size() > kMaxRank)
+    fail(n, "output rank " + std::to_string(s.size()) + " above " + std::to_string(kMaxRank));
   for (int64_t d : s)
-    if (d < kDynamicDim || d > kMaxDim) fail(n, "output dimension " + std::to_string(d) + " out of range");
+    if (d < kDynamicDim || d > kMaxDim)
+      fail(n, "output dimension " + std::to_string(d) + " out of range");
 }
 
 Shape output_shape(Node& n) {
   switch (n.op) {
-    case Op::Conv: return conv_shape(n);
+    case Op::Conv:
+      return conv_shape(n);
     case Op::MaxPool:
-    case Op::AveragePool: return window_shape(n, need_in(n, 0).shape, -1);
+    case Op::AveragePool:
+      return window_shape(n, need_in(n, 0).shape, -1);
     case Op::GlobalAveragePool: {
       Shape s = need_in(n, 0).shape;
       if (s.size() < 3) fail(n, "expects rank >= 3");
@@ -396,33 +413,50 @@ Shape output_shape(Node& n) {
       for (size_t i = 2; i < s.size(); ++i) s[i] = 1;
       return s;
     }
-    case Op::Pad: return pad_shape(n);
-    case Op::Concat: return concat_shape(n);
-    case Op::Flatten: return flatten_shape(n);
-    case Op::Gemm: return gemm_shape(n);
-    case Op::MatMul: return matmul_shape(n, need_in(n, 0).shape, need_in(n, 1).shape);
+    case Op::Pad:
+      return pad_shape(n);
+    case Op::Concat:
+      return concat_shape(n);
+    case Op::Flatten:
+      return flatten_shape(n);
+    case Op::Gemm:
+      return gemm_shape(n);
+    case Op::MatMul:
+      return matmul_shape(n, need_in(n, 0).shape, need_in(n, 1).shape);
     case Op::Add:
     case Op::Sub:
     case Op::Mul:
-    case Op::Div: return broadcast_shapes(need_in(n, 0).shape, need_in(n, 1).shape);
-    case Op::Gather: return gather_shape(n);
-    case Op::Unsqueeze: return unsqueeze_shape(n);
-    case Op::Squeeze: return squeeze_shape(n);
-    case Op::Reshape: return reshape_shape(n);
-    case Op::Shape: return shape_of_shape(n);
-    case Op::Slice: return slice_shape(n);
-    case Op::Transpose: return transpose_shape(n);
-    case Op::BatchNormalization: return batchnorm_shape(n);
+    case Op::Div:
+      return broadcast_shapes(need_in(n, 0).shape, need_in(n, 1).shape);
+    case Op::Gather:
+      return gather_shape(n);
+    case Op::Unsqueeze:
+      return unsqueeze_shape(n);
+    case Op::Squeeze:
+      return squeeze_shape(n);
+    case Op::Reshape:
+      return reshape_shape(n);
+    case Op::Shape:
+      return shape_of_shape(n);
+    case Op::Slice:
+      return slice_shape(n);
+    case Op::Transpose:
+      return transpose_shape(n);
+    case Op::BatchNormalization:
+      return batchnorm_shape(n);
     case Op::Softmax:
       norm_axis(n, n.attrs.i("axis", -1), need_in(n, 0).rank());
       return need_in(n, 0).shape;
     case Op::QuantizeLinear:
-    case Op::DequantizeLinear: return quantize_shape(n);
+    case Op::DequantizeLinear:
+      return quantize_shape(n);
     case Op::Relu:
     case Op::Identity:
     case Op::Dropout:
-    case Op::Cast: return need_in(n, 0).shape;
-    default: break;  // ops with generic rules (below)
+    case Op::Cast:
+      return need_in(n, 0).shape;
+    default:
+      break;  // ops with generic rules (below)
   }
   if (op_has(n.op, kUnaryMath)) return need_in(n, 0).shape;
   fail(n, "no shape rule");
@@ -430,16 +464,20 @@ Shape output_shape(Node& n) {
 
 DType output_dtype(const Node& n) {
   switch (n.op) {
-    case Op::Shape: return DType::s64;
-    case Op::Cast: return static_cast<DType>(n.attrs.i("to"));
-    case Op::QuantizeLinear: return n.in(2) ? n.in(2)->dtype : DType::u8;
-    case Op::DequantizeLinear: return DType::f32;
-    default: return need_in(n, 0).dtype;
+    case Op::Shape:
+      return DType::s64;
+    case Op::Cast:
+      return static_cast<DType>(n.attrs.i("to"));
+    case Op::QuantizeLinear:
+      return n.in(2) ? n.in(2)->dtype : DType::u8;
+    case Op::DequantizeLinear:
+      return DType::f32;
+    default:
+      return need_in(n, 0).dtype;
   }
 }
 
 }  // namespace
-
 
 int64_t window_out_extent(int64_t in, int64_t kernel, int64_t stride, int64_t dilation,
                           int64_t pad_begin, int64_t pad_end, bool ceil_mode) {
@@ -462,7 +500,8 @@ Shape broadcast_shapes(const Shape& a, const Shape& b) {
     } else if (da == 1) {
       out[i] = db;
     } else {
-      throw std::invalid_argument("shapes do not broadcast: " + shape_str(a) + " vs " + shape_str(b));
+      throw std::invalid_argument("shapes do not broadcast: " + shape_str(a) + " vs " +
+                                  shape_str(b));
     }
   }
   return out;

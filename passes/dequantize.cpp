@@ -3,28 +3,56 @@
 // DequantizeLinear (weights, biases) are evaluated into float constants; an activation's
 // QuantizeLinear -> DequantizeLinear pair is bypassed (its readers read the float value). The
 // result computes what the QDQ model computes up to the activations' rounding.
+// run_fold_constant_dequantize does only the first part, after lower_qdq: a constant
+// DequantizeLinear left there feeds a float op (a QDQ Conv without an output QuantizeLinear,
+// ConvInteger), which needs float weights.
 #include <vector>
 
 #include "passes/pass.h"
 
 namespace qcc {
 
-bool run_dequantize(Graph& g, const PassContext& ctx) {
-  bool changed = false;
+namespace {
+
+// Evaluates DequantizeLinear n into a float constant when its input is constant.
+bool fold_constant(Graph& g, Node& n, const PassContext& ctx) {
+  std::vector<Tensor> out;
+  if (n.op != Op::DequantizeLinear || !n.in(0)->is_constant() || !ctx.evaluate ||
+      !ctx.evaluate(n, out))
+    return false;
+  g.replace_uses(n.out(0), g.add_constant(n.out(0)->name, std::move(out[0])));
+  return true;
+}
+
+std::vector<Node*> node_order(const Graph& g) {
   std::vector<Node*> order;
   for (const auto& n : g.nodes()) order.push_back(n.get());
-  for (Node* n : order) {
+  return order;
+}
+
+}  // namespace
+
+bool run_dequantize(Graph& g, const PassContext& ctx) {
+  bool changed = false;
+  for (Node* n : node_order(g)) {
+    if (fold_constant(g, *n, ctx)) {
+      changed = true;
+      continue;
+    }
     if (n->op != Op::DequantizeLinear) continue;
     const Value* q = n->in(0);
-    std::vector<Tensor> out;
-    if (q->is_constant() && ctx.evaluate && ctx.evaluate(*n, out)) {
-      g.replace_uses(n->out(0), g.add_constant(n->out(0)->name, std::move(out[0])));
-      changed = true;
-    } else if (q->producer && q->producer->op == Op::QuantizeLinear && !g.is_graph_output(n->out(0))) {
+    if (q->producer && q->producer->op == Op::QuantizeLinear && !g.is_graph_output(n->out(0))) {
       g.replace_uses(n->out(0), q->producer->in(0));
       changed = true;
     }
   }
+  if (changed) run_dead_code(g, ctx);
+  return changed;
+}
+
+bool run_fold_constant_dequantize(Graph& g, const PassContext& ctx) {
+  bool changed = false;
+  for (Node* n : node_order(g)) changed |= fold_constant(g, *n, ctx);
   if (changed) run_dead_code(g, ctx);
   return changed;
 }

@@ -30,6 +30,7 @@ const std::vector<PassInfo>& optimize_pipeline() {
 const std::vector<PassInfo>& lower_pipeline() {
   static const std::vector<PassInfo> p = {
       {"lower_qdq", run_lower_qdq},
+      {"fold_constant_dequantize", run_fold_constant_dequantize},
       {"layout_nhwc", run_layout_nhwc},
       {"dead_code", run_dead_code},
   };

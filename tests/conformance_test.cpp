@@ -13,9 +13,9 @@
 #include <map>
 #include <set>
 
+#include "cli/compare.h"
 #include "frontend/onnx_import.h"
 #include "frontend/tensor_proto.h"
-#include "cli/compare.h"
 
 namespace qcc {
 namespace {
@@ -24,13 +24,44 @@ namespace fs = std::filesystem;
 
 // Test-case name prefixes of the ops qcc imports.
 const char* const kPrefixes[] = {
-    "test_basic_conv_", "test_conv_", "test_relu", "test_maxpool_", "test_averagepool_",
-    "test_globalaveragepool", "test_constant_pad", "test_edge_pad", "test_reflect_pad",
-    "test_concat_", "test_flatten_", "test_gemm_", "test_matmul_", "test_add", "test_sub",
-    "test_mul", "test_div", "test_gather_", "test_unsqueeze", "test_squeeze", "test_identity",
-    "test_dropout_", "test_reshape_", "test_shape", "test_slice", "test_batchnorm_",
-    "test_softmax_", "test_transpose_", "test_cast_", "test_quantizelinear",
-    "test_dequantizelinear", "test_constant", "test_clip",
+    "test_basic_conv_",
+    "test_conv_",
+    "test_relu",
+    "test_maxpool_",
+    "test_averagepool_",
+    "test_globalaveragepool",
+    "test_constant_pad",
+    "test_edge_pad",
+    "test_reflect_pad",
+    "test_concat_",
+    "test_flatten_",
+    "test_gemm_",
+    "test_matmul_",
+    "test_add",
+    "test_sub",
+    "test_mul",
+    "test_div",
+    "test_gather_",
+    "test_unsqueeze",
+    "test_squeeze",
+    "test_identity",
+    "test_dropout_",
+    "test_reshape_",
+    "test_shape",
+    "test_slice",
+    "test_batchnorm_",
+    "test_softmax_",
+    "test_transpose_",
+    "test_cast_",
+    "test_quantizelinear",
+    "test_dequantizelinear",
+    "test_constant",
+    "test_clip",
+    "test_qlinearconv",
+    "test_qlinearmatmul_",
+    "test_convinteger_",
+    "test_basic_convinteger",
+    "test_matmulinteger",
 };
 
 // Cases under those prefixes that qcc does not claim, and why.
@@ -41,7 +72,6 @@ const std::map<std::string, std::string> kExcluded = {
     {"test_averagepool_3d_default", "3-D pooling: qcc pools 2-D (NCHW) only"},
     {"test_maxpool_with_argmax_2d_precomputed_pads", "the Indices output is not supported"},
     {"test_maxpool_with_argmax_2d_precomputed_strides", "the Indices output is not supported"},
-    {"test_maxpool_2d_uint8", "uint8 max pooling: qcc's integer tensors are symmetric int8"},
     {"test_identity_opt", "optional types are not tensors"},
     {"test_identity_sequence", "sequence types are not tensors"},
     {"test_batchnorm_epsilon_training_mode", "training-mode BatchNormalization"},
@@ -65,10 +95,21 @@ const std::map<std::string, std::string> kExcluded = {
 
 // Operand positions qcc requires to be constant, per op type.
 const std::map<std::string, std::set<int>> kParameterInputs = {
-    {"Conv", {1, 2}},           {"Reshape", {1}},          {"Slice", {1, 2, 3, 4}},
-    {"Squeeze", {1}},           {"Unsqueeze", {1}},        {"Pad", {1, 2, 3}},
-    {"QuantizeLinear", {1, 2}}, {"DequantizeLinear", {1, 2}}, {"BatchNormalization", {1, 2, 3, 4}},
-    {"Dropout", {1, 2}},        {"Clip", {1, 2}},
+    {"Conv", {1, 2}},
+    {"Reshape", {1}},
+    {"Slice", {1, 2, 3, 4}},
+    {"Squeeze", {1}},
+    {"Unsqueeze", {1}},
+    {"Pad", {1, 2, 3}},
+    {"QuantizeLinear", {1, 2}},
+    {"DequantizeLinear", {1, 2}},
+    {"BatchNormalization", {1, 2, 3, 4}},
+    {"Dropout", {1, 2}},
+    {"Clip", {1, 2}},
+    {"QLinearConv", {1, 2, 3, 4, 5, 6, 7, 8}},
+    {"QLinearMatMul", {1, 2, 3, 4, 5, 6, 7}},
+    {"ConvInteger", {1, 2, 3}},
+    {"MatMulInteger", {1, 2, 3}},
 };
 
 // Moves graph inputs used as parameters into initializers (with this data set's values) and
@@ -101,7 +142,9 @@ std::vector<Tensor> bind_parameters(onnx::ModelProto& m, const std::vector<Tenso
   return remaining;
 }
 
-bool expanded(const std::string& name) { return name.find("_expanded") != std::string::npos; }
+bool expanded(const std::string& name) {
+  return name.find("_expanded") != std::string::npos;
+}
 
 std::vector<std::string> claimed_cases() {
   std::vector<std::string> out;
