@@ -63,7 +63,9 @@ void for_each_window(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t
   }
 }
 
-inline float average_scale(int64_t count) { return 1.f / static_cast<float>(std::max<int64_t>(count, 1)); }
+inline float average_scale(int64_t count) {
+  return 1.f / static_cast<float>(std::max<int64_t>(count, 1));
+}
 
 template <class A>
 struct Pool {
@@ -99,7 +101,8 @@ struct Pool {
   }
 
   template <bool kMax>
-  static void reduce_window_f32(const std::vector<const float*>& taps, int64_t count, int64_t c, float* y) {
+  static void reduce_window_f32(const std::vector<const float*>& taps, int64_t count, int64_t c,
+                                float* y) {
     reduce_window<kMax>(taps, average_scale(count), c, [y](int64_t i, auto v) {
       if constexpr (std::is_same_v<decltype(v), float>)
         y[i] = v;
@@ -110,26 +113,29 @@ struct Pool {
 
   template <bool kMax>
   static void pool_f32(const PoolGeom& g, const float* in, float* out, int64_t r0, int64_t r1) {
-    for_each_window(g, in, out, r0, r1, [&](const std::vector<const float*>& taps, int64_t count, float* y) {
-      reduce_window_f32<kMax>(taps, count, g.c, y);
-    });
+    for_each_window(g, in, out, r0, r1,
+                    [&](const std::vector<const float*>& taps, int64_t count, float* y) {
+                      reduce_window_f32<kMax>(taps, count, g.c, y);
+                    });
   }
 
   // Half pooling converts the window's pixels to float, then reduces like the float path.
   template <bool kMax>
-  static void pool_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int64_t r0, int64_t r1) {
+  static void pool_f16(const PoolGeom& g, const uint16_t* in, uint16_t* out, int64_t r0,
+                       int64_t r1) {
     std::vector<float>& px = thread_buffer<float, 1>(g.k_h * g.k_w * g.c);
     std::vector<float>& acc = thread_buffer<float, 2>(g.c);
     std::vector<const float*>& ftaps = thread_buffer<const float*, 3>(g.k_h * g.k_w);
-    for_each_window(g, in, out, r0, r1, [&](const std::vector<const uint16_t*>& taps, int64_t count, uint16_t* y) {
-      ftaps.clear();
-      for (size_t t = 0; t < taps.size(); ++t) {
-        convert_f16_to_f32(taps[t], px.data() + t * g.c, g.c);
-        ftaps.push_back(px.data() + t * g.c);
-      }
-      reduce_window_f32<kMax>(ftaps, count, g.c, acc.data());
-      convert_f32_to_f16(acc.data(), y, g.c);
-    });
+    for_each_window(g, in, out, r0, r1,
+                    [&](const std::vector<const uint16_t*>& taps, int64_t count, uint16_t* y) {
+                      ftaps.clear();
+                      for (size_t t = 0; t < taps.size(); ++t) {
+                        convert_f16_to_f32(taps[t], px.data() + t * g.c, g.c);
+                        ftaps.push_back(px.data() + t * g.c);
+                      }
+                      reduce_window_f32<kMax>(ftaps, count, g.c, acc.data());
+                      convert_f32_to_f16(acc.data(), y, g.c);
+                    });
   }
 
   // Int8 max pooling stays in int8 (exact, 4x the lanes of float): vectors of channels, the
@@ -161,12 +167,24 @@ struct Pool {
   // row of column sums, then each output pixel adds k_w of those columns. Then
   // out = saturate(round((sum_valid(q) - valid * zx) * sx / (count * sy)) + zy): padded taps hold
   // the real zero, so they add nothing but may count (count_include_pad). One float multiply and
-  // no other float arithmetic, so every variant gives the same bytes.
+  // no other float arithmetic, so every variant gives the same bytes. The sums are int16 when no
+  // window's can leave its range (k * 255 <= 32767; Inception's 3x3 windows): twice the lanes of
+  // int32, the same integers.
   template <typename T>
-  static void avgpool_q8(const PoolGeom& g, const T* in, T* out, const QuantPair& q, int64_t r0, int64_t r1) {
-    std::vector<int32_t>& cols = thread_buffer<int32_t, 4>(g.in_w * g.c);
+  static void avgpool_q8(const PoolGeom& g, const T* in, T* out, const QuantPair& q, int64_t r0,
+                         int64_t r1) {
+    if (g.k_h * g.k_w * 255 <= std::numeric_limits<int16_t>::max())
+      avgpool_q8_sums<T, int16_t>(g, in, out, q, r0, r1);
+    else
+      avgpool_q8_sums<T, int32_t>(g, in, out, q, r0, r1);
+  }
+
+  template <typename T, typename C>
+  static void avgpool_q8_sums(const PoolGeom& g, const T* in, T* out, const QuantPair& q,
+                              int64_t r0, int64_t r1) {
+    std::vector<C>& cols = thread_buffer<C, 4>(g.in_w * g.c);
     std::vector<const T*>& rows = thread_buffer<const T*, 5>(g.k_h);
-    std::vector<const int32_t*>& taps = thread_buffer<const int32_t*, 6>(g.k_w);
+    std::vector<const C*>& taps = thread_buffer<const C*, 6>(g.k_w);
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.out_h, oh = r % g.out_h;
       const Span rs = window_span(oh, g.stride_h, g.pad_t, g.pad_b, g.dil_h, g.k_h, g.in_h);
@@ -204,36 +222,43 @@ struct Pool {
     return s;
   }
 
-  // Runs block.template operator()<V>(ch) over channels [0, c) in blocks of V vectors of int32
-  // lanes, 4 while they fit (independent accumulators hide the loads' latency), then 1; returns
-  // where the scalar tail starts. Vector variants only.
-  template <typename Block>
+  // Runs block.template operator()<V>(ch) over channels [0, c) in blocks of V vectors of C lanes,
+  // 4 while they fit (independent accumulators hide the loads' latency), then 1; returns where
+  // the scalar tail starts. Vector variants only.
+  template <typename C, typename Block>
   static int64_t for_lane_blocks(int64_t c, Block block) {
-    constexpr int64_t L = xsimd::batch<int32_t, A>::size;
+    constexpr int64_t L = xsimd::batch<C, A>::size;
     int64_t ch = 0;
     for (; ch + 4 * L <= c; ch += 4 * L) block.template operator()<4>(ch);
     for (; ch + L <= c; ch += L) block.template operator()<1>(ch);
     return ch;
   }
 
-  // sums[ch] = sum over the taps of tap[offset + ch], int8 bytes widened to int32 lanes in
-  // registers.
-  template <typename T>
-  static void sum_taps(const std::vector<const T*>& taps, int64_t offset, int64_t c,
-                       int32_t* sums) {
+  // Bytes from p widened to a vector of C lanes (int16 or int32).
+  template <typename C, typename T>
+  static xsimd::batch<C, A> load_widened(const T* p) {
+    if constexpr (sizeof(C) == 2)
+      return Int8Lanes<A>::load16(p);
+    else
+      return Int8Lanes<A>::load(p);
+  }
+
+  // sums[ch] = sum over the taps of tap[offset + ch], bytes widened to C lanes in registers.
+  template <typename T, typename C>
+  static void sum_taps(const std::vector<const T*>& taps, int64_t offset, int64_t c, C* sums) {
     int64_t ch = 0;
     if constexpr (kSimd)
-      ch = for_lane_blocks(c, [&]<int V>(int64_t c0) {
-        using L = Int8Lanes<A>;
-        typename L::I acc[V];
-        for (auto& a : acc) a = typename L::I(0);
+      ch = for_lane_blocks<C>(c, [&]<int V>(int64_t c0) {
+        using B = xsimd::batch<C, A>;
+        B acc[V];
+        for (auto& a : acc) a = B(0);
         for (const T* x : taps)
-          for (int v = 0; v < V; ++v) acc[v] += L::load(x + offset + c0 + v * L::I::size);
-        for (int v = 0; v < V; ++v) acc[v].store_unaligned(sums + c0 + v * L::I::size);
+          for (int v = 0; v < V; ++v) acc[v] += load_widened<C>(x + offset + c0 + v * B::size);
+        for (int v = 0; v < V; ++v) acc[v].store_unaligned(sums + c0 + v * B::size);
       });
     for (; ch < c; ++ch) {
-      int32_t acc = 0;
-      for (const T* x : taps) acc += x[offset + ch];
+      C acc = 0;
+      for (const T* x : taps) acc = static_cast<C>(acc + x[offset + ch]);
       sums[ch] = acc;
     }
   }
@@ -244,30 +269,41 @@ struct Pool {
     float k;
     int32_t zero_sum, zy;
   };
-  template <typename T>
-  static void average_taps(const std::vector<const int32_t*>& taps, int64_t c, const Requant& rq,
-                           T* y) {
+  template <typename C, typename T>
+  static void average_taps(const std::vector<const C*>& taps, int64_t c, const Requant& rq, T* y) {
     const float lo = static_cast<float>(std::numeric_limits<T>::min() - rq.zy);
     const float hi = static_cast<float>(std::numeric_limits<T>::max() - rq.zy);
     int64_t ch = 0;
-    if constexpr (kSimd)
-      ch = for_lane_blocks(c, [&]<int V>(int64_t c0) {
-        using L = Int8Lanes<A>;
-        using I = typename L::I;
-        using F = xsimd::batch<float, A>;
-        I acc[V];
-        for (auto& a : acc) a = I(-rq.zero_sum);
-        for (const int32_t* x : taps)
-          for (int v = 0; v < V; ++v) acc[v] += I::load_unaligned(x + c0 + v * I::size);
+    if constexpr (kSimd) {
+      using L = Int8Lanes<A>;
+      using I = typename L::I;
+      using F = xsimd::batch<float, A>;
+      const auto requant_store = [&](I sum, T* dst) {
+        const F f =
+            xsimd::clip(xsimd::batch_cast<float>(sum - I(rq.zero_sum)) * F(rq.k), F(lo), F(hi));
+        L::store(xsimd::nearbyint_as_int(f) + I(rq.zy), dst);
+      };
+      ch = for_lane_blocks<C>(c, [&]<int V>(int64_t c0) {
+        using B = xsimd::batch<C, A>;
+        B acc[V];
+        for (auto& a : acc) a = B(0);
+        for (const C* x : taps)
+          for (int v = 0; v < V; ++v) acc[v] += B::load_unaligned(x + c0 + v * B::size);
         for (int v = 0; v < V; ++v) {
-          const F f = xsimd::clip(xsimd::batch_cast<float>(acc[v]) * F(rq.k), F(lo), F(hi));
-          L::store(xsimd::nearbyint_as_int(f) + I(rq.zy), y + c0 + v * I::size);
+          T* dst = y + c0 + v * B::size;
+          if constexpr (sizeof(C) == 2) {
+            requant_store(L::widen_lo(acc[v]), dst);
+            requant_store(L::widen_hi(acc[v]), dst + I::size);
+          } else {
+            requant_store(acc[v], dst);
+          }
         }
       });
+    }
     for (; ch < c; ++ch) {
-      int32_t acc = -rq.zero_sum;
-      for (const int32_t* x : taps) acc += x[ch];
-      const float v = std::min(std::max(static_cast<float>(acc) * rq.k, lo), hi);
+      int32_t acc = 0;
+      for (const C* x : taps) acc += x[ch];
+      const float v = std::min(std::max(static_cast<float>(acc - rq.zero_sum) * rq.k, lo), hi);
       y[ch] = static_cast<T>(static_cast<int32_t>(std::nearbyint(v)) + rq.zy);
     }
   }

@@ -22,6 +22,8 @@ PoolGeom random_geom(std::mt19937& rng, int64_t max_c = 37) {
   PoolGeom g;
   g.batch = 1 + rng() % 2;
   g.k_h = 1 + rng() % 3, g.k_w = 1 + rng() % 3;
+  // Some windows of over 256 taps, where int8 averages sum in int32, not int16.
+  if (rng() % 5 == 0) g.k_h = 16 + rng() % 3, g.k_w = 16 + rng() % 3;
   g.in_h = g.k_h + rng() % 6, g.in_w = g.k_w + rng() % 6, g.c = 1 + rng() % max_c;
   g.stride_h = 1 + rng() % 2, g.stride_w = 1 + rng() % 2;
   g.pad_t = rng() % g.k_h, g.pad_l = rng() % g.k_w, g.pad_b = rng() % g.k_h,
@@ -103,15 +105,19 @@ void check_int8_pooling(void (*maxpool)(const PoolGeom&, const T*, T*, int64_t, 
                         Int8AvgPool<T> avgpool, Int8AvgPool<T> avgpool_scalar) {
   constexpr double lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
   std::mt19937 rng(5);
-  for (int iter = 0; iter < 30; ++iter) {
+  for (int iter = 0; iter < 60; ++iter) {
     PoolGeom g = random_geom(rng, iter % 3 ? 37 : 600);  // also several channel blocks and a tail
     std::vector<T> x(g.batch * g.in_h * g.in_w * g.in_pixel_stride);
     std::vector<float> xf(x.size());
-    for (size_t i = 0; i < x.size(); ++i) xf[i] = x[i] = static_cast<T>(lo + rng() % 256);
+    // Large windows of values near the maximum: sums beyond int16, which must not wrap.
+    const bool near_max = g.k_h * g.k_w > 256;
+    for (size_t i = 0; i < x.size(); ++i)
+      xf[i] = x[i] = static_cast<T>(near_max ? hi - rng() % 8 : lo + rng() % 256);
     const int64_t outs = g.batch * g.out_h * g.out_w * g.out_pixel_stride;
     std::vector<T> ymax(outs), yavg(outs), yavg_scalar(outs);
     const float s_in = 0.02f, s_out = 0.015f;
-    const int32_t z_in = static_cast<int32_t>(rng() % 41) - 20 + (lo < 0 ? 0 : 100), z_out = static_cast<int32_t>(rng() % 21) - 10 + (lo < 0 ? 0 : 30);
+    const int32_t z_in = static_cast<int32_t>(rng() % 41) - 20 + (lo < 0 ? 0 : 100),
+                  z_out = static_cast<int32_t>(rng() % 21) - 10 + (lo < 0 ? 0 : 30);
     maxpool(g, x.data(), ymax.data(), 0, g.rows());
     avgpool(g, x.data(), yavg.data(), {s_in, s_out, z_in, z_out}, 0, g.rows());
     avgpool_scalar(g, x.data(), yavg_scalar.data(), {s_in, s_out, z_in, z_out}, 0, g.rows());
