@@ -46,7 +46,9 @@ std::vector<float> Attrs::floats(const std::string& k, std::vector<float> def) c
   throw std::runtime_error("attribute '" + k + "' is not a list of floats");
 }
 
-std::string Node::label() const { return std::string(op_name(op)) + " '" + printable(name) + "'"; }
+std::string Node::label() const {
+  return std::string(op_name(op)) + " '" + printable(name) + "'";
+}
 
 std::string Graph::unique_name(const std::string& base) {
   std::string n = base.empty() ? "v" : base;
@@ -102,11 +104,17 @@ Node* Graph::insert_node_before(const Node* pos, Op op, const std::string& name,
   return nodes_.insert(it, std::move(n))->get();
 }
 
+std::vector<Node*> Graph::node_order() const {
+  std::vector<Node*> order;
+  order.reserve(nodes_.size());
+  for (const auto& n : nodes_) order.push_back(n.get());
+  return order;
+}
+
 std::vector<Node*> Graph::users(const Value* v) const {
   std::vector<Node*> out;
   for (const auto& n : nodes_)
-    if (std::find(n->inputs.begin(), n->inputs.end(), v) != n->inputs.end())
-      out.push_back(n.get());
+    if (std::find(n->inputs.begin(), n->inputs.end(), v) != n->inputs.end()) out.push_back(n.get());
   return out;
 }
 
@@ -153,9 +161,10 @@ void Graph::erase_unused_values() {
   }
   for (const auto& v : values_)
     if (!live.count(v.get())) names_.erase(v->name);
-  values_.erase(std::remove_if(values_.begin(), values_.end(),
-                               [&](const std::unique_ptr<Value>& v) { return !live.count(v.get()); }),
-                values_.end());
+  values_.erase(
+      std::remove_if(values_.begin(), values_.end(),
+                     [&](const std::unique_ptr<Value>& v) { return !live.count(v.get()); }),
+      values_.end());
 }
 
 void Graph::topo_sort() {

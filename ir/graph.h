@@ -24,8 +24,8 @@ struct Value {
   DType dtype = DType::f32;
   Shape shape;
   std::optional<QuantParams> quant;
-  TensorPtr data;             ///< set for constants (initializers)
-  Node* producer = nullptr;   ///< null for graph inputs and constants
+  TensorPtr data;            ///< set for constants (initializers)
+  Node* producer = nullptr;  ///< null for graph inputs and constants
 
   bool is_constant() const { return data != nullptr; }
   int rank() const { return static_cast<int>(shape.size()); }
@@ -107,6 +107,9 @@ class Graph {
   Node* insert_node_before(const Node* pos, Op op, const std::string& name,
                            std::vector<Value*> inputs, std::vector<Value*> outputs);
 
+  /// The nodes in order, as a snapshot a pass can walk while it adds nodes and rewires values
+  /// (the nodes it adds are not visited).
+  std::vector<Node*> node_order() const;
   /// Nodes that read `v` (a node reading it twice appears once). Scans every node: a pass that
   /// asks for many values uses users_index() instead.
   std::vector<Node*> users(const Value* v) const;

@@ -24,7 +24,8 @@ bool fold_shape(Graph& g, Node& n) {
   b = std::clamp<int64_t>(b < 0 ? b + rank : b, 0, rank);
   e = std::clamp<int64_t>(e < 0 ? e + rank : e, 0, rank);
   std::vector<int64_t> dims(x->shape.begin() + b, x->shape.begin() + std::max(b, e));
-  Value* c = g.add_constant(n.out(0)->name, Tensor::from_ints({static_cast<int64_t>(dims.size())}, dims));
+  Value* c =
+      g.add_constant(n.out(0)->name, Tensor::from_ints({static_cast<int64_t>(dims.size())}, dims));
   g.replace_uses(n.out(0), c);
   return true;
 }
@@ -33,14 +34,13 @@ bool fold_shape(Graph& g, Node& n) {
 
 bool run_constant_fold(Graph& g, const PassContext& ctx) {
   bool changed = false;
-  std::vector<Node*> order;
-  for (const auto& n : g.nodes()) order.push_back(n.get());
-  for (Node* n : order) {
+  for (Node* n : g.node_order()) {
     if (fold_shape(g, *n)) {
       changed = true;
       continue;
     }
-    if ((n->op == Op::Identity || (n->op == Op::Dropout && !n->out(1))) && n->in(0)->is_constant()) {
+    if ((n->op == Op::Identity || (n->op == Op::Dropout && !n->out(1))) &&
+        n->in(0)->is_constant()) {
       g.replace_uses(n->out(0), n->in(0));  // share the constant, do not copy it
       changed = true;
       continue;

@@ -10,11 +10,12 @@
 // to flip close top-1 decisions).
 // Constants the f16 ops read are converted once; values that overflow the f16 range or underflow
 // to zero are counted for the report.
+#include "passes/convert_fp16.h"
+
 #include <cmath>
 #include <map>
 
 #include "ir/half.h"
-#include "passes/convert_fp16.h"
 
 namespace qcc {
 
@@ -32,9 +33,7 @@ class Fp16Converter {
   Fp16Converter(Graph& g, Fp16Report* r) : g_(g), report_(r) {}
 
   bool run() {
-    std::vector<Node*> order;
-    for (const auto& n : g_.nodes()) order.push_back(n.get());
-    for (Node* n : order) visit(*n);
+    for (Node* n : g_.node_order()) visit(*n);
     for (Value*& o : g_.outputs) {
       if (o->dtype != DType::f16) continue;
       // The f32 output keeps the model's output name.
@@ -58,7 +57,8 @@ class Fp16Converter {
     if (is_output_gemm(n)) {
       for (Value*& v : n.inputs) {
         if (v && v->dtype == DType::f16) v = cast(v, DType::f32, &n);
-        if (v && v->is_constant() && v->dtype == DType::f32) v = cast(constant_f16(v), DType::f32, &n);
+        if (v && v->is_constant() && v->dtype == DType::f32)
+          v = cast(constant_f16(v), DType::f32, &n);
       }
       return;
     }
@@ -122,6 +122,8 @@ class Fp16Converter {
 
 }  // namespace
 
-bool run_convert_fp16(Graph& g, Fp16Report* report) { return Fp16Converter(g, report).run(); }
+bool run_convert_fp16(Graph& g, Fp16Report* report) {
+  return Fp16Converter(g, report).run();
+}
 
 }  // namespace qcc

@@ -24,17 +24,11 @@ bool fold_constant(Graph& g, Node& n, const PassContext& ctx) {
   return true;
 }
 
-std::vector<Node*> node_order(const Graph& g) {
-  std::vector<Node*> order;
-  for (const auto& n : g.nodes()) order.push_back(n.get());
-  return order;
-}
-
 }  // namespace
 
 bool run_dequantize(Graph& g, const PassContext& ctx) {
   bool changed = false;
-  for (Node* n : node_order(g)) {
+  for (Node* n : g.node_order()) {
     if (fold_constant(g, *n, ctx)) {
       changed = true;
       continue;
@@ -52,7 +46,7 @@ bool run_dequantize(Graph& g, const PassContext& ctx) {
 
 bool run_fold_constant_dequantize(Graph& g, const PassContext& ctx) {
   bool changed = false;
-  for (Node* n : node_order(g)) changed |= fold_constant(g, *n, ctx);
+  for (Node* n : g.node_order()) changed |= fold_constant(g, *n, ctx);
   if (changed) run_dead_code(g, ctx);
   return changed;
 }

@@ -40,7 +40,8 @@ Tensor permute_tensor(const Tensor& t, const std::vector<int64_t>& perm) {
         for (int64_t d = 0; d < s[3]; ++d) {
           int64_t idx[4] = {a, b, c, d};
           int64_t o = ((idx[perm[0]] * out_shape[1] + idx[perm[1]]) * out_shape[2] + idx[perm[2]]) *
-                          out_shape[3] + idx[perm[3]];
+                          out_shape[3] +
+                      idx[perm[3]];
           int64_t i = ((a * s[1] + b) * s[2] + c) * s[3] + d;
           std::memcpy(out.raw() + o * eb, t.raw() + i * eb, eb);
         }
@@ -52,9 +53,7 @@ class LayoutAssigner {
   explicit LayoutAssigner(Graph& g) : g_(g) {}
 
   bool run() {
-    std::vector<Node*> order;
-    for (const auto& n : g_.nodes()) order.push_back(n.get());
-    for (Node* n : order) visit(*n);
+    for (Node* n : g_.node_order()) visit(*n);
     for (Value*& o : g_.outputs)
       if (nhwc_.count(o)) o = convert(o, nullptr, kToNchw);
     simplify_transposes();
@@ -80,7 +79,8 @@ class LayoutAssigner {
   }
 
   bool any_nhwc(const Node& n) const {
-    return std::any_of(n.inputs.begin(), n.inputs.end(), [&](const Value* v) { return nhwc_.count(v) > 0; });
+    return std::any_of(n.inputs.begin(), n.inputs.end(),
+                       [&](const Value* v) { return nhwc_.count(v) > 0; });
   }
 
   void visit(Node& n) {
@@ -145,7 +145,8 @@ class LayoutAssigner {
 
   // Inserts Transpose(v, perm) before `before` (or at the end) and returns its output.
   Value* convert(Value* v, const Node* before, const std::vector<int64_t>& perm) {
-    Value* t = g_.add_value(v->name + (perm == kToNhwc ? ".nhwc" : ".nchw"), v->dtype, permute(v->shape, perm));
+    Value* t = g_.add_value(v->name + (perm == kToNhwc ? ".nhwc" : ".nchw"), v->dtype,
+                            permute(v->shape, perm));
     t->quant = v->quant;
     std::string name = t->name + ".transpose";
     Node* n = before ? g_.insert_node_before(before, Op::Transpose, name, {v}, {t})
@@ -169,7 +170,8 @@ class LayoutAssigner {
       Shape target = n->out(0)->shape;
       for (size_t i = 0; i < target.size(); ++i)
         if (target[i] < 0) target[i] = 0;  // copy the dynamic batch dimension
-      Value* shape = g_.add_constant(n->name + ".shape", Tensor::from_ints({static_cast<int64_t>(target.size())}, target));
+      Value* shape = g_.add_constant(
+          n->name + ".shape", Tensor::from_ints({static_cast<int64_t>(target.size())}, target));
       n->op = Op::Reshape;
       n->attrs = Attrs();
       n->inputs = {n->in(0), shape};

@@ -20,7 +20,9 @@ namespace qcc {
 
 namespace {
 
-bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
+bool is_int8(DType t) {
+  return t == DType::s8 || t == DType::u8;
+}
 
 // Equal within float noise (scales written by different tools may differ in the last bit).
 bool same_quant(const QuantParams& a, const QuantParams& b) {
@@ -36,9 +38,12 @@ std::optional<QuantParams> node_quant(const Node& n) {
   const Value* s = n.in(1);
   const Value* z = n.in(2);
   if (!s || !s->is_constant() || s->dtype != DType::f32) return std::nullopt;
-  if (z && (!z->is_constant() || !is_int8(z->dtype) || z->data->numel() != s->data->numel())) return std::nullopt;
-  QuantParams q{s->data->to_floats(), {}, s->data->numel() > 1 ? static_cast<int>(n.attrs.i("axis", 1)) : -1};
-  for (int64_t i = 0; i < s->data->numel(); ++i) q.zero_point.push_back(z ? static_cast<int32_t>(z->data->as_int(i)) : 0);
+  if (z && (!z->is_constant() || !is_int8(z->dtype) || z->data->numel() != s->data->numel()))
+    return std::nullopt;
+  QuantParams q{
+      s->data->to_floats(), {}, s->data->numel() > 1 ? static_cast<int>(n.attrs.i("axis", 1)) : -1};
+  for (int64_t i = 0; i < s->data->numel(); ++i)
+    q.zero_point.push_back(z ? static_cast<int32_t>(z->data->as_int(i)) : 0);
   return q;
 }
 
@@ -62,12 +67,16 @@ Value* dq_source(const Value* v) {
 // Constant int8 weights behind a DQ (per-tensor, or per-channel along axis 0).
 Value* dq_weights(const Value* v) {
   const Node* d = v ? v->producer : nullptr;
-  if (!d || d->op != Op::DequantizeLinear || !d->in(0)->is_constant() || d->in(0)->dtype != DType::s8)
+  if (!d || d->op != Op::DequantizeLinear || !d->in(0)->is_constant() ||
+      d->in(0)->dtype != DType::s8)
     return nullptr;
   auto q = node_quant(*d);  // symmetric weights: zero points 0, per tensor or per output channel
-  if (!q || std::any_of(q->zero_point.begin(), q->zero_point.end(), [](int32_t z) { return z != 0; })) return nullptr;
+  if (!q ||
+      std::any_of(q->zero_point.begin(), q->zero_point.end(), [](int32_t z) { return z != 0; }))
+    return nullptr;
   const std::vector<float>* s = &q->scale;
-  if (s->size() > 1 && (d->attrs.i("axis", 1) != 0 || static_cast<int64_t>(s->size()) != d->in(0)->shape[0]))
+  if (s->size() > 1 &&
+      (d->attrs.i("axis", 1) != 0 || static_cast<int64_t>(s->size()) != d->in(0)->shape[0]))
     return nullptr;
   Value* w = d->in(0);
   w->quant = QuantParams{*s, std::vector<int32_t>(s->size(), 0), s->size() > 1 ? 0 : -1};
@@ -79,7 +88,8 @@ Value* dq_bias(const Value* v) {
   if (!v) return nullptr;
   if (v->is_constant()) return const_cast<Value*>(v);
   const Node* d = v->producer;
-  if (d && d->op == Op::DequantizeLinear && d->in(0)->is_constant() && d->in(0)->dtype == DType::s32)
+  if (d && d->op == Op::DequantizeLinear && d->in(0)->is_constant() &&
+      d->in(0)->dtype == DType::s32)
     return d->in(0);
   return nullptr;
 }
@@ -89,9 +99,7 @@ class Lowering {
   explicit Lowering(Graph& g) : g_(g) {}
 
   bool run() {
-    std::vector<Node*> order;
-    for (const auto& n : g_.nodes()) order.push_back(n.get());
-    for (Node* n : order) lower(*n);
+    for (Node* n : g_.node_order()) lower(*n);
     if (!changed_) return false;
     g_.erase_nodes_if([&](const Node& n) { return removed_.count(&n) != 0; });
     run_dead_code(g_, {});
@@ -111,7 +119,8 @@ class Lowering {
     const DType type = users[0]->out(0) ? users[0]->out(0)->dtype : DType::f32;
     for (Node* u : users) {
       auto q = u->op == Op::QuantizeLinear ? activation_quant(*u) : std::nullopt;
-      if (!q || u->out(0)->dtype != type || !is_int8(type) || (quant && !(*q == *quant))) return nullptr;
+      if (!q || u->out(0)->dtype != type || !is_int8(type) || (quant && !(*q == *quant)))
+        return nullptr;
       quant = q;
     }
     if (want && (want->dtype != type || !same_quant(*want->quant, *quant))) return nullptr;
@@ -132,7 +141,8 @@ class Lowering {
   }
 
   void lower_gemm(Node& n) {
-    if (n.op == Op::Gemm && (n.attrs.i("transA") || n.attrs.f("alpha", 1.f) != 1.f || n.attrs.f("beta", 1.f) != 1.f))
+    if (n.op == Op::Gemm &&
+        (n.attrs.i("transA") || n.attrs.f("alpha", 1.f) != 1.f || n.attrs.f("beta", 1.f) != 1.f))
       return;
     Value* x = dq_source(n.in(0));
     Value* w = dq_weights(n.in(1));
@@ -152,7 +162,8 @@ class Lowering {
     const Value* first = nullptr;
     for (size_t i : data_inputs(n)) {
       Value* q = dq_source(n.inputs[i]);
-      if (!q || (first && (q->dtype != first->dtype || !same_quant(*q->quant, *first->quant)))) return;
+      if (!q || (first && (q->dtype != first->dtype || !same_quant(*q->quant, *first->quant))))
+        return;
       if (!first) first = q;
       ins[i] = q;
     }
@@ -181,7 +192,8 @@ class Lowering {
     const std::set<const Value*> nonneg = nonnegative_values(g_);
     for (const auto& n : g_.nodes())
       if ((n->op == Op::Conv || n->op == Op::Gemm) && n->in(0)->dtype == DType::s8)
-        n->input_nonneg = nonneg.count(n->in(0)) && n->in(0)->quant && n->in(0)->quant->zero_point[0] == 0;
+        n->input_nonneg =
+            nonneg.count(n->in(0)) && n->in(0)->quant && n->in(0)->quant->zero_point[0] == 0;
   }
 
   Graph& g_;
@@ -191,6 +203,8 @@ class Lowering {
 
 }  // namespace
 
-bool run_lower_qdq(Graph& g, const PassContext&) { return Lowering(g).run(); }
+bool run_lower_qdq(Graph& g, const PassContext&) {
+  return Lowering(g).run();
+}
 
 }  // namespace qcc
