@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include "ir/saturate.h"
 #include "kernels/convert.h"
@@ -9,6 +11,8 @@
 namespace qcc::kernels {
 
 namespace {
+
+constexpr int kMaxTileRows = 32;  // the largest micro-kernel tile (checked by pack_b)
 
 // Bytes of one A element as the micro-kernel reads it (f16 input is converted to f32 rows).
 int a_elem_bytes(GemmType t) { return t.q8() ? 1 : 4; }
@@ -44,46 +48,104 @@ const uint8_t* tap_row(const ConvArgs& a, const OutPixel& px, int64_t i, int64_t
   return static_cast<const uint8_t*>(a.in) + pixel * g.in_pixel_stride * in_elem_bytes(a.w->type);
 }
 
-// Byte offsets of the taps from the window's first input pixel, for windows inside the image.
+// Byte offsets of the taps from the window's first input pixel, for windows inside the image
+// (row taps: one per window row).
 void tap_offsets(const ConvArgs& a, int64_t* offsets) {
   const ConvGeom& g = a.g;
   const int64_t pixel_bytes = g.in_pixel_stride * in_elem_bytes(a.w->type);
+  const int64_t k_w = a.row_taps ? 1 : g.k_w;
   for (int64_t i = 0, tap = 0; i < g.k_h; ++i)
-    for (int64_t j = 0; j < g.k_w; ++j, ++tap)
+    for (int64_t j = 0; j < k_w; ++j, ++tap)
       offsets[tap] = (i * g.dil_h * g.in_w + j * g.dil_w) * pixel_bytes;
 }
 
-// The taps' row pointers of output pixel px into rows[tap * stride]: one addition per tap when the
-// window lies inside the image (most pixels), else a bounds check per tap.
-void window_rows(const ConvArgs& a, const OutPixel& px, const int64_t* offsets, const void** rows,
-                 int stride) {
-  const ConvGeom& g = a.g;
-  const int64_t ih0 = px.oh * g.stride_h - g.pad_t, iw0 = px.ow * g.stride_w - g.pad_l;
-  if (ih0 >= 0 && iw0 >= 0 && ih0 + (g.k_h - 1) * g.dil_h < g.in_h &&
-      iw0 + (g.k_w - 1) * g.dil_w < g.in_w) {
-    const uint8_t* base =
-        static_cast<const uint8_t*>(a.in) +
-        ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_pixel_stride * in_elem_bytes(a.w->type);
-    for (int64_t tap = 0; tap < g.taps(); ++tap) rows[tap * stride] = base + offsets[tap];
-    return;
-  }
-  for (int64_t i = 0, tap = 0; i < g.k_h; ++i)
-    for (int64_t j = 0; j < g.k_w; ++j, ++tap) rows[tap * stride] = tap_row(a, px, i, j);
+// Taps the micro-kernel sees per row, and the elements of each.
+int64_t kernel_taps(const ConvArgs& a) {
+  return a.pack_a ? 1 : a.row_taps ? a.g.k_h : a.g.taps();
+}
+int64_t kernel_kc(const ConvArgs& a) {
+  return a.pack_a ? a.w->k_padded : a.row_taps ? a.w->k_padded / a.g.k_h : a.g.in_c;
 }
 
-// dst = src ^ flip bytewise (flip 0x80 turns s8 into u8 + 128), 8 bytes per step: the first
-// conv's runs are 9 bytes, where a memcpy call or the compiler's vector loop costs more than the
-// copy (measured: packing took 6x the micro-kernel's time).
+// The input address of output pixel px's window origin when the whole window lies inside the
+// image (most pixels), else null. Row taps read up to 3 bytes past a window row (their weights
+// are zero): a window whose last row would read past the input is treated as a border one.
+const uint8_t* inside_window(const ConvArgs& a, const OutPixel& px) {
+  const ConvGeom& g = a.g;
+  const int64_t ih0 = px.oh * g.stride_h - g.pad_t, iw0 = px.ow * g.stride_w - g.pad_l;
+  if (ih0 < 0 || iw0 < 0 || ih0 + (g.k_h - 1) * g.dil_h >= g.in_h ||
+      iw0 + (g.k_w - 1) * g.dil_w >= g.in_w)
+    return nullptr;
+  const int64_t origin = ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_pixel_stride;
+  if (a.row_taps && origin + (g.k_h - 1) * g.dil_h * g.in_w * g.in_c + kernel_kc(a) >
+                        g.batch * g.in_h * g.in_w * g.in_c)
+    return nullptr;
+  return static_cast<const uint8_t*>(a.in) + origin * in_elem_bytes(a.w->type);
+}
+
+void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst);
+
+// One tile's row pointers, tile[tap * mr + r], for output rows [m, m + valid) starting at px
+// (advanced past them); rows past `valid` repeat the last valid one. A row whose window is inside
+// the image is its origin plus each tap's offset: for a tile of such rows that is one outer sum
+// the compiler vectorizes (filling them one row at a time cost a third of a 32-channel 3x3 conv's
+// arithmetic); rows at the border check every tap, or with row taps are packed into
+// border_rows (row_bytes each).
+void tile_rows(const ConvArgs& a, OutPixel& px, int valid, const int64_t* offsets,
+               const void** tile, uint8_t* border_rows, int64_t row_bytes) {
+  const int mr = a.w->uk.mr;
+  const int64_t taps = kernel_taps(a);
+  uintptr_t origin[kMaxTileRows];
+  bool border = false;
+  for (int r = 0; r < valid; ++r, px.next(a.g)) {
+    const uint8_t* o = inside_window(a, px);
+    origin[r] = reinterpret_cast<uintptr_t>(o);
+    if (o) continue;
+    border = true;
+    if (a.row_taps) {
+      uint8_t* dst = border_rows + r * row_bytes;
+      pack_row(a, px, dst);
+      for (int64_t i = 0; i < a.g.k_h; ++i) tile[i * mr + r] = dst + i * kernel_kc(a);
+      continue;
+    }
+    for (int64_t i = 0, tap = 0; i < a.g.k_h; ++i)
+      for (int64_t j = 0; j < a.g.k_w; ++j, ++tap) tile[tap * mr + r] = tap_row(a, px, i, j);
+  }
+  for (int r = valid; r < mr; ++r) origin[r] = origin[valid - 1];
+  auto at = [&](int r, int64_t tap) {
+    return reinterpret_cast<const void*>(origin[r] + offsets[tap]);
+  };
+  if (!border) {
+    for (int64_t tap = 0; tap < taps; ++tap)
+      for (int r = 0; r < mr; ++r) tile[tap * mr + r] = at(r, tap);
+    return;
+  }
+  for (int r = 0; r < mr; ++r)
+    for (int64_t tap = 0; tap < taps; ++tap)
+      if (r >= valid)
+        tile[tap * mr + r] = tile[tap * mr + valid - 1];
+      else if (origin[r])
+        tile[tap * mr + r] = at(r, tap);
+}
+
+// dst = src ^ flip bytewise (flip 0x80 turns s8 into u8 + 128), 8 bytes per step and the tail as
+// one more 8-byte step overlapping the last: the first conv's runs are 9 bytes, where a memcpy
+// call, the compiler's vector loop or a byte loop for the tail costs more than the copy (measured:
+// packing took 6x the micro-kernel's time; later the tail's byte loop was packing's hottest part).
 void copy_bytes(const uint8_t* src, uint8_t* dst, int64_t count, uint8_t flip) {
   const uint64_t flip8 = 0x0101010101010101ull * flip;
-  int64_t x = 0;
-  for (; x + 8 <= count; x += 8) {
+  auto copy8 = [&](int64_t x) {
     uint64_t v;
     std::memcpy(&v, src + x, 8);
     v ^= flip8;
     std::memcpy(dst + x, &v, 8);
+  };
+  if (count < 8) {
+    for (int64_t x = 0; x < count; ++x) dst[x] = src[x] ^ flip;
+    return;
   }
-  for (; x < count; ++x) dst[x] = src[x] ^ flip;
+  for (int64_t x = 0; x + 8 < count; x += 8) copy8(x);
+  copy8(count - 8);
 }
 
 // Copies `count` input elements into an A row, in the micro-kernel's A type.
@@ -100,35 +162,45 @@ uint8_t* copy_to_row(const ConvArgs& a, const uint8_t* src, uint8_t* p, int64_t 
   return p + count * a_elem_bytes(a.w->type);
 }
 
-// im2col of one output row into dst (k_padded elements of the micro-kernel's A type). When a
-// window row lies inside the image and pixels are dense, its k_w taps are one contiguous run:
-// one copy instead of k_w (the first conv's 3-channel taps are 3 bytes each).
+// im2col of one output row into dst (k_padded elements of the micro-kernel's A type); with row
+// taps each window row is padded to its tap's length. When a window row lies inside the image and
+// pixels are dense, its k_w taps are one contiguous run: one copy instead of k_w (the first
+// conv's 3-channel taps are 3 bytes each).
 void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst) {
   const ConvGeom& g = a.g;
   const int64_t iw0 = px.ow * g.stride_w - g.pad_l, ih0 = px.oh * g.stride_h - g.pad_t;
   const bool dense_rows =
       g.dil_w == 1 && g.in_pixel_stride == g.in_c && iw0 >= 0 && iw0 + g.k_w <= g.in_w;
-  const int64_t pad_bytes = (a.w->k_padded - g.k()) * a_elem_bytes(a.w->type);
+  const int64_t row_pad = a.row_taps ? kernel_kc(a) - g.k_w * g.in_c : 0;  // bytes (int8 only)
+  const int64_t row_bytes = a.w->k_padded * a_elem_bytes(a.w->type);
   uint8_t* p = dst;
+  auto zeros = [](uint8_t* q, int64_t count) {  // a few bytes: no memset call
+    for (int64_t x = 0; x < count; ++x) q[x] = 0;
+    return q + count;
+  };
   if (a.w->type.q8() && dense_rows && ih0 >= 0 && ih0 + (g.k_h - 1) * g.dil_h < g.in_h) {
     // Inside the image (most pixels): k_h runs of bytes, no per-tap checks.
     const int64_t run = g.k_w * g.in_c, step = g.dil_h * g.in_w * g.in_c;
     const uint8_t* src =
         static_cast<const uint8_t*>(a.in) + ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_c;
     const uint8_t flip = a.w->uk.flip_signed_input ? 0x80 : 0;
-    for (int64_t i = 0; i < g.k_h; ++i, p += run) copy_bytes(src + i * step, p, run, flip);
-    for (int64_t x = 0; x < pad_bytes; ++x) p[x] = 0;
+    for (int64_t i = 0; i < g.k_h; ++i) {
+      copy_bytes(src + i * step, p, run, flip);
+      p = zeros(p + run, row_pad);
+    }
+    zeros(p, dst + row_bytes - p);
     return;
   }
   for (int64_t i = 0; i < g.k_h; ++i) {
     const int64_t ih = px.oh * g.stride_h - g.pad_t + i * g.dil_h;
     if (dense_rows && ih >= 0 && ih < g.in_h) {
       p = copy_to_row(a, tap_row(a, px, i, 0), p, g.k_w * g.in_c);
-      continue;
+    } else {
+      for (int64_t j = 0; j < g.k_w; ++j) p = copy_to_row(a, tap_row(a, px, i, j), p, g.in_c);
     }
-    for (int64_t j = 0; j < g.k_w; ++j) p = copy_to_row(a, tap_row(a, px, i, j), p, g.in_c);
+    p = zeros(p, row_pad);
   }
-  for (int64_t x = 0; x < pad_bytes; ++x) p[x] = 0;  // a few bytes: no memset call
+  zeros(p, dst + row_bytes - p);
 }
 
 }  // namespace
@@ -140,6 +212,8 @@ const uint8_t* PackedWeights::panel(int64_t p) const {
 void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t stride_k, GemmType t,
             const Ukernel& uk, PackedWeights& out) {
   const int elem = b_elem_bytes(t), nr = uk.nr;
+  if (uk.mr < 1 || uk.mr > kMaxTileRows)
+    throw std::logic_error("micro-kernel tile of " + std::to_string(uk.mr) + " rows");
   out.type = t;
   out.uk = uk;
   out.n = n;
@@ -187,6 +261,24 @@ void oihw_to_ohwi(const void* src, void* dst, int64_t o, int64_t i, int64_t taps
         std::memcpy(d + ((a * taps + t) * i + c) * eb, s + ((a * i + c) * taps + t) * eb, eb);
 }
 
+bool conv_row_taps(GemmType t, const Ukernel& uk, const ConvGeom& g) {
+  return t.q8() && !uk.flip_signed_input && g.in_c % 4 != 0 && g.dil_w == 1 &&
+         g.in_pixel_stride == g.in_c;
+}
+
+int64_t row_tap_bytes(const ConvGeom& g) {
+  return (g.k_w * g.in_c + 3) / 4 * 4;
+}
+
+std::vector<int8_t> row_tap_weights(const int8_t* ohwi, const ConvGeom& g) {
+  const int64_t run = g.k_w * g.in_c, tap = row_tap_bytes(g);
+  std::vector<int8_t> out(g.out_c * g.k_h * tap, 0);
+  for (int64_t o = 0; o < g.out_c; ++o)
+    for (int64_t i = 0; i < g.k_h; ++i)
+      std::memcpy(&out[(o * g.k_h + i) * tap], ohwi + (o * g.k_h + i) * run, run);
+  return out;
+}
+
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c) {
   if (t.a == AType::f32) return in_c < 48;  // short per-tap rows: one contiguous K row is faster
   if (t.a == AType::f16) return true;       // rows are converted to f32
@@ -204,7 +296,8 @@ size_t conv_scratch_bytes(const ConvArgs& a, int64_t rows) {
   const int64_t mr = a.w->uk.mr;
   int64_t tiles = (rows + mr - 1) / mr;
   size_t ptrs = tiles * a.g.taps() * mr * sizeof(void*) + a.g.taps() * sizeof(int64_t);
-  size_t packed = a.pack_a ? tiles * mr * packed_row_elems(a) * a_elem_bytes(a.w->type) : 0;
+  size_t packed =
+      a.pack_a || a.row_taps ? tiles * mr * packed_row_elems(a) * a_elem_bytes(a.w->type) : 0;
   return ptrs + packed + 64;
 }
 
@@ -215,7 +308,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   const int mr = uk.mr, nr = uk.nr;
   const int64_t rows = m_end - m_begin;
   const int64_t tiles = (rows + mr - 1) / mr;
-  const int taps = a.pack_a ? 1 : static_cast<int>(g.taps());
+  const int taps = static_cast<int>(kernel_taps(a));
   const void** ptrs = static_cast<const void**>(scratch);
   int64_t* offsets = reinterpret_cast<int64_t*>(ptrs + tiles * taps * mr);
   uint8_t* packed = reinterpret_cast<uint8_t*>(offsets + g.taps());
@@ -226,19 +319,19 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   OutPixel px(g, m_begin);
   for (int64_t t = 0; t < tiles; ++t) {
     const void** tile = ptrs + t * taps * mr;
+    const int valid = static_cast<int>(std::min<int64_t>(mr, m_end - m_begin - t * mr));
+    if (!a.pack_a) {
+      tile_rows(a, px, valid, offsets, tile, packed + t * mr * row_bytes, row_bytes);
+      continue;
+    }
     for (int r = 0; r < mr; ++r) {
-      int64_t m = m_begin + t * mr + r;
-      if (m >= m_end) {
-        for (int tap = 0; tap < taps; ++tap) tile[tap * mr + r] = tile[tap * mr + r - 1];
+      if (r >= valid) {
+        tile[r] = tile[r - 1];
         continue;
       }
-      if (a.pack_a) {
-        uint8_t* dst = packed + (t * mr + r) * row_bytes;
-        pack_row(a, px, dst);
-        tile[r] = dst;
-      } else {
-        window_rows(a, px, offsets, tile + r, mr);
-      }
+      uint8_t* dst = packed + (t * mr + r) * row_bytes;
+      pack_row(a, px, dst);
+      tile[r] = dst;
       px.next(g);
     }
   }
@@ -247,7 +340,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   const int ob = out_elem_bytes(a.w->type);
   UkernelArgs u;
   u.taps = taps;
-  u.kc = a.pack_a ? a.w->k_padded : g.in_c;
+  u.kc = kernel_kc(a);
   u.ldc = g.out_pixel_stride;
   u.lo = a.lo;
   u.hi = a.hi;

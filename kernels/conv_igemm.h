@@ -65,7 +65,8 @@ struct ConvArgs {
   const void* zero_row = nullptr;  ///< >= in_c zero elements of the input type
   float lo = -3.4e38f, hi = 3.4e38f;  ///< output clamp (in the quantized domain for int8 outputs)
   float out_zero = 0;                 ///< int8 output zero point
-  bool pack_a = false;  ///< im2col rows into scratch (see conv_needs_packing)
+  bool pack_a = false;                ///< im2col rows into scratch (see conv_needs_packing)
+  bool row_taps = false;              ///< one tap per window row, read in place (see conv_row_taps)
 };
 
 /// Rows per task chunk: keeps a chunk's A rows around 256 KB.
@@ -78,5 +79,15 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
 
 /// Whether conv_run must im2col-pack A for this kernel / channel count.
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c);
+
+/// Whether an int8 conv whose channel count is not a multiple of 4 (the image's 3) reads each
+/// window row as one tap of row_tap_bytes, straight from dense input, instead of im2col-packing
+/// every row: the bytes past the k_w * in_c of a row meet zero weights. Its B is
+/// row_tap_weights(...) with K = k_h * row_tap_bytes; not for kernels that flip signed input.
+bool conv_row_taps(GemmType t, const Ukernel& uk, const ConvGeom& g);
+/// k_w * in_c rounded up to the micro-kernel's 4-byte groups.
+int64_t row_tap_bytes(const ConvGeom& g);
+/// Weights [O][k_h][k_w * in_c] to [O][k_h][row_tap_bytes] with zeros in the padding.
+std::vector<int8_t> row_tap_weights(const int8_t* ohwi, const ConvGeom& g);
 
 }  // namespace qcc::kernels

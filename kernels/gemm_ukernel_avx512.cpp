@@ -30,11 +30,16 @@ struct Avx512 {
     __m256i h = _mm512_cvtps_ph(x, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     _mm256_mask_storeu_epi16(p, mask(n), h);
   }
+  // Full vectors take a plain store: a masked one cost measurably more in the small-K 1x1 layers.
+  static void store_bytes(void* p, __m128i b, int n) {
+    if (n == kLanes) return _mm_storeu_si128(static_cast<__m128i*>(p), b);
+    _mm_mask_storeu_epi8(p, mask(n), b);
+  }
   static void store_s8(int8_t* p, F x, int n) {
-    _mm_mask_storeu_epi8(p, mask(n), _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(x)));
+    store_bytes(p, _mm512_cvtsepi32_epi8(_mm512_cvtps_epi32(x)), n);
   }
   static void store_u8(uint8_t* p, F x, int n) {
-    _mm_mask_storeu_epi8(p, mask(n), _mm512_cvtusepi32_epi8(_mm512_cvtps_epu32(x)));
+    store_bytes(p, _mm512_cvtusepi32_epi8(_mm512_cvtps_epu32(x)), n);
   }
   static I iload(const void* p) { return _mm512_loadu_si512(p); }
   static I ibcast4(const uint8_t* p) {

@@ -87,18 +87,28 @@ void ukernel_q8(const UkernelArgs& p) {
       b += 4 * NR;
     }
   }
+  // Everything the stores could alias (they write bytes) is read into locals first: otherwise
+  // the compiler reloads the scales, n and ldc after every row's store.
   const auto lo = V::bcast(p.lo), hi = V::bcast(p.hi), zero = V::bcast(p.zero);
+  const int m = p.m, n = p.n;
+  const int64_t ldc = p.ldc;
+  typename V::F scale[NV];
+  int lanes[NV];
+  for (int v = 0; v < NV; ++v) {
+    scale[v] = V::load(p.scale + L * v);
+    lanes[v] = n - L * v < L ? n - L * v : L;
+  }
   CT* c = static_cast<CT*>(p.c);
-  for (int r = 0; r < p.m; ++r)
-    for (int v = 0; v < NV && L * v < p.n; ++v) {
-      auto x = V::min(V::max(V::fma(V::to_float(acc[r][v]), V::load(p.scale + L * v), zero), lo), hi);
-      int n = p.n - L * v < L ? p.n - L * v : L;
+  for (int r = 0; r < m; ++r)
+    for (int v = 0; v < NV && lanes[v] > 0; ++v) {
+      auto x = V::min(V::max(V::fma(V::to_float(acc[r][v]), scale[v], zero), lo), hi);
+      CT* out = c + r * ldc + L * v;
       if constexpr (std::is_same_v<CT, int8_t>)
-        V::store_s8(c + r * p.ldc + L * v, x, n);
+        V::store_s8(out, x, lanes[v]);
       else if constexpr (std::is_same_v<CT, uint8_t>)
-        V::store_u8(c + r * p.ldc + L * v, x, n);
+        V::store_u8(out, x, lanes[v]);
       else
-        V::store(c + r * p.ldc + L * v, x, n);
+        V::store(out, x, lanes[v]);
     }
 }
 

@@ -38,6 +38,18 @@ void check_not_empty(const Node& n) {
   if (shape_numel(n.out(0)->shape) == 0) throw std::runtime_error(n.label() + ": empty output " + shape_str(n.out(0)->shape));
 }
 
+// A batch of images is megabytes (16 Inception inputs: 17 MB): copied into the arena by all
+// threads.
+void copy_input(const void* src, void* dst, size_t bytes) {
+  constexpr size_t kPiece = 1 << 20;
+  parallel_for_tasks(static_cast<int64_t>((bytes + kPiece - 1) / kPiece),
+                     [&](int64_t b, int64_t e) {
+                       const size_t begin = b * kPiece, end = std::min(bytes, e * kPiece);
+                       std::memcpy(static_cast<uint8_t*>(dst) + begin,
+                                   static_cast<const uint8_t*>(src) + begin, end - begin);
+                     });
+}
+
 }  // namespace
 
 Plan::Plan(Graph g, uint64_t max_bytes) : g_(std::move(g)), arena_(nullptr, std::free) {
@@ -86,7 +98,7 @@ std::vector<Tensor> Plan::run(const std::vector<Tensor>& inputs) {
       throw std::runtime_error("input '" + v->name + "' expects " + dtype_name(v->dtype) +
                                shape_str(v->shape) + ", got " + dtype_name(inputs[i].dtype()) +
                                shape_str(inputs[i].shape()));
-    if (inputs[i].nbytes()) std::memcpy(bind(v).data, inputs[i].raw(), inputs[i].nbytes());
+    copy_input(inputs[i].raw(), bind(v).data, inputs[i].nbytes());
     if (observer_) observer_(*v, bind(v));
   }
   ExecContext ctx{&scratch_};

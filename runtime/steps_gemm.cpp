@@ -227,16 +227,25 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
     if (n.activation == Activation::relu) wa.lo = 0.f;
     return std::make_unique<WinogradStep>(wa, std::move(ww));
   }
-  // Weights [O][I][KH][KW] reordered to the (kh, kw, c) K order of NHWC taps.
+  // Weights [O][I][KH][KW] reordered to the (kh, kw, c) K order of NHWC taps; with row taps each
+  // window row padded to whole 4-byte groups.
   Tensor ohwi(w->dtype, {g.out_c, g.k()});
   kernels::oihw_to_ohwi(w->data->raw(), ohwi.raw(), g.out_c, g.in_c, g.taps(),
                         static_cast<int>(dtype_size(w->dtype)));
-  auto pw = pack_weights(n, t, {&ohwi, &w->quant, g.out_c, g.k(), g.k(), 1}, n.in(2), 1.f, 1.f);
   ConvArgs a;
+  a.row_taps =
+      kernels::conv_row_taps(t, kernels::kernel_config().gemm->get(t), g) && w->dtype == DType::s8;
+  if (a.row_taps) {
+    std::vector<int8_t> rows = kernels::row_tap_weights(ohwi.data<int8_t>(), g);
+    ohwi = Tensor(DType::s8, {g.out_c, g.k_h * kernels::row_tap_bytes(g)});
+    std::memcpy(ohwi.raw(), rows.data(), rows.size());
+  }
+  const int64_t kb = ohwi.shape()[1];
+  auto pw = pack_weights(n, t, {&ohwi, &w->quant, g.out_c, kb, kb, 1}, n.in(2), 1.f, 1.f);
   a.g = g;
   a.in = x.data;
   a.out = y.data;
-  a.pack_a = kernels::conv_needs_packing(t, pw->uk, g.in_c);
+  a.pack_a = !a.row_taps && kernels::conv_needs_packing(t, pw->uk, g.in_c);
   std::vector<uint8_t> zero;
   bind_epilogue(n, x, y, a, zero);
   return std::make_unique<ConvStep>(a, std::move(pw), std::move(zero));

@@ -7,7 +7,8 @@
 # Each round runs every (engine, model) once (warm-up 1, then --iters timed runs, median ms per
 # image) in a fixed order; ratios are taken within a round, so machine-speed drift between rounds
 # cancels. The table shows, per configuration, the median over rounds of ms/image and of the
-# speed-ups against ONNX Runtime FP32 and against qcc FP32 of the same round.
+# speed-ups against ONNX Runtime FP32 and against qcc FP32 of the same round, and for qcc the
+# median of its time over ONNX Runtime's at the same precision (same file) in the same round.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 QCC=${QCC:-$ROOT/build/cli/qcc}
@@ -55,14 +56,21 @@ for r, eng, prec, v in rows:
 def med(xs): return statistics.median(xs) if xs else float("nan")
 base_ort, base_qcc = ms.get(("ort", "fp32"), {}), ms.get(("qcc", "fp32"), {})
 out = []
-print(f"{'engine':6s} {'precision':9s} {'ms/img':>8s} {'vs ORT fp32':>12s} {'vs qcc fp32':>12s}  (medians of {len(base_ort)} back-to-back rounds)")
+print(f"{'engine':6s} {'precision':9s} {'ms/img':>8s} {'vs ORT fp32':>12s} {'vs qcc fp32':>12s} {'time / ORT same':>16s}"
+      f"  (medians of {len(base_ort)} back-to-back rounds)")
 for (eng, prec), per in sorted(ms.items()):
     vs_ort = med([base_ort[r] / v for r, v in per.items() if r in base_ort])
     vs_qcc = med([base_qcc[r] / v for r, v in per.items() if r in base_qcc])
+    peer = ms.get(("ort", prec), {}) if eng == "qcc" else {}
+    vs_same = med([v / peer[r] for r, v in per.items() if r in peer])
     m = med(list(per.values()))
-    print(f"{eng:6s} {prec:9s} {m:8.2f} {vs_ort:11.2f}x {vs_qcc:11.2f}x")
-    out.append(dict(engine=eng, precision=prec, ms_per_image=m, speedup_vs_ort_fp32=vs_ort,
-                    speedup_vs_qcc_fp32=vs_qcc, rounds_ms=[per[k] for k in sorted(per)]))
+    same = f"{vs_same:15.3f}x" if peer else f"{'-':>16s}"
+    print(f"{eng:6s} {prec:9s} {m:8.2f} {vs_ort:11.2f}x {vs_qcc:11.2f}x {same}")
+    row = dict(engine=eng, precision=prec, ms_per_image=m, speedup_vs_ort_fp32=vs_ort,
+               speedup_vs_qcc_fp32=vs_qcc, rounds_ms=[per[k] for k in sorted(per)])
+    if peer:
+        row["time_vs_ort_same_precision"] = vs_same
+    out.append(row)
 if sys.argv[2]:
     json.dump(dict(batch=int(sys.argv[3]), threads=int(sys.argv[4]), iters=int(sys.argv[5]),
                    peer="onnxruntime-node 1.30.0", results=out), open(sys.argv[2], "w"), indent=1)

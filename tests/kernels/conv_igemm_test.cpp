@@ -63,7 +63,13 @@ class ConvTester {
     } else {
       std::vector<int8_t> wq(w.begin(), w.end());
       std::vector<int32_t> bq(bias.begin(), bias.end());
-      pack_b(wq.data(), n, k, k, 1, type, uk, pw);
+      if (conv_row_taps(type, uk, g_)) {
+        wq = row_tap_weights(wq.data(), g_);
+        const int64_t kr = g_.k_h * row_tap_bytes(g_);
+        pack_b(wq.data(), n, kr, kr, 1, type, uk, pw);
+      } else {
+        pack_b(wq.data(), n, k, k, 1, type, uk, pw);
+      }
       set_q8_epilogue(pw, bq.data(), scale.data(), in_zero);
       for (float v : x) in_bytes.push_back(static_cast<uint8_t>(static_cast<int>(v)));
     }
@@ -80,7 +86,8 @@ class ConvTester {
     a.lo = relu_ || u8out ? 0.f : (q8 ? -128.f : -3.4e38f);
     a.hi = u8out ? 255.f : q8 && ob == 1 ? 127.f : 3.4e38f;
     a.out_zero = out_zero;
-    a.pack_a = conv_needs_packing(type, uk, g_.in_c);
+    a.row_taps = q8 && conv_row_taps(type, uk, g_);
+    a.pack_a = !a.row_taps && conv_needs_packing(type, uk, g_.in_c);
     // Two tasks over rows, the second split over panels, like the runtime does.
     const int64_t half = m / 2, panels = pw.panels;
     std::vector<uint8_t> scratch(conv_scratch_bytes(a, std::max<int64_t>(m, 1)));

@@ -54,6 +54,23 @@ TEST(TensorOpsTest, StridedCopyMatchesDirectIndexingForRandomPermutations) {
   }
 }
 
+// NCHW -> NHWC of images with 1..5 channels (2..4 take the interleaving path) of bytes and floats.
+TEST(TensorOpsTest, ImageLayoutChangeInterleavesPlanes) {
+  for (int eb : {1, 4})
+    for (int64_t c = 1; c <= 5; ++c) {
+      const int64_t n = 2, h = 3, w = 37;
+      std::vector<uint8_t> x(n * c * h * w * eb), y(x.size(), 0xAA);
+      for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<uint8_t>(i * 7 + c);
+      strided_copy(x.data(), {c * h * w, w, 1, h * w}, y.data(), {n, h, w, c}, eb);
+      for (int64_t b = 0; b < n; ++b)
+        for (int64_t p = 0; p < h * w; ++p)
+          for (int64_t ch = 0; ch < c; ++ch)
+            ASSERT_EQ(0, std::memcmp(&y[((b * h * w + p) * c + ch) * eb],
+                                     &x[((b * c + ch) * h * w + p) * eb], eb))
+                << "eb " << eb << " channels " << c << " pixel " << p;
+    }
+}
+
 TEST(TensorOpsTest, GatherWrapsNegativeIndicesAndRejectsOutOfRange) {
   const int64_t x[6] = {10, 11, 12, 20, 21, 22};  // [2,3]
   int64_t y[4];
