@@ -32,6 +32,7 @@ bool run_fold_pad(Graph& g, const PassContext& ctx);
 bool run_lower_qdq(Graph& g, const PassContext& ctx);
 bool run_dequantize(Graph& g, const PassContext& ctx);
 bool run_fold_constant_dequantize(Graph& g, const PassContext& ctx);
+bool run_unsigned_conv_input(Graph& g, const PassContext& ctx);
 bool run_layout_nhwc(Graph& g, const PassContext& ctx);
 
 /// Runs passes in order; throws std::runtime_error naming the pass if the graph stops verifying.

@@ -31,6 +31,7 @@ const std::vector<PassInfo>& lower_pipeline() {
   static const std::vector<PassInfo> p = {
       {"lower_qdq", run_lower_qdq},
       {"fold_constant_dequantize", run_fold_constant_dequantize},
+      {"unsigned_conv_input", run_unsigned_conv_input},
       {"layout_nhwc", run_layout_nhwc},
       {"dead_code", run_dead_code},
   };
