@@ -1,6 +1,7 @@
 #include "kernels/conv_igemm.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -67,19 +68,26 @@ int64_t kernel_kc(const ConvArgs& a) {
   return a.pack_a ? a.w->k_padded : a.row_taps ? a.w->k_padded / a.g.k_h : a.g.in_c;
 }
 
+// The largest window origin (in elements) whose taps all lie inside the input buffer. Row taps
+// read up to 3 bytes past a window row (their weights are zero), so near the input's end a
+// window inside the image would still read past the buffer.
+int64_t last_readable_origin(const ConvArgs& a) {
+  const ConvGeom& g = a.g;
+  if (!a.row_taps) return INT64_MAX;
+  return g.batch * g.in_h * g.in_w * g.in_c - (g.k_h - 1) * g.dil_h * g.in_w * g.in_c -
+         kernel_kc(a);
+}
+
 // The input address of output pixel px's window origin when the whole window lies inside the
-// image (most pixels), else null. Row taps read up to 3 bytes past a window row (their weights
-// are zero): a window whose last row would read past the input is treated as a border one.
-const uint8_t* inside_window(const ConvArgs& a, const OutPixel& px) {
+// image (most pixels) and its taps inside the buffer (origin <= max_origin), else null.
+const uint8_t* inside_window(const ConvArgs& a, const OutPixel& px, int64_t max_origin) {
   const ConvGeom& g = a.g;
   const int64_t ih0 = px.oh * g.stride_h - g.pad_t, iw0 = px.ow * g.stride_w - g.pad_l;
   if (ih0 < 0 || iw0 < 0 || ih0 + (g.k_h - 1) * g.dil_h >= g.in_h ||
       iw0 + (g.k_w - 1) * g.dil_w >= g.in_w)
     return nullptr;
   const int64_t origin = ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_pixel_stride;
-  if (a.row_taps && origin + (g.k_h - 1) * g.dil_h * g.in_w * g.in_c + kernel_kc(a) >
-                        g.batch * g.in_h * g.in_w * g.in_c)
-    return nullptr;
+  if (origin > max_origin) return nullptr;
   return static_cast<const uint8_t*>(a.in) + origin * in_elem_bytes(a.w->type);
 }
 
@@ -94,18 +102,18 @@ void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst);
 void tile_rows(const ConvArgs& a, OutPixel& px, int valid, const int64_t* offsets,
                const void** tile, uint8_t* border_rows, int64_t row_bytes) {
   const int mr = a.w->uk.mr;
-  const int64_t taps = kernel_taps(a);
+  const int64_t taps = kernel_taps(a), kc = kernel_kc(a), max_origin = last_readable_origin(a);
   uintptr_t origin[kMaxTileRows];
   bool border = false;
   for (int r = 0; r < valid; ++r, px.next(a.g)) {
-    const uint8_t* o = inside_window(a, px);
+    const uint8_t* o = inside_window(a, px, max_origin);
     origin[r] = reinterpret_cast<uintptr_t>(o);
     if (o) continue;
     border = true;
     if (a.row_taps) {
       uint8_t* dst = border_rows + r * row_bytes;
       pack_row(a, px, dst);
-      for (int64_t i = 0; i < a.g.k_h; ++i) tile[i * mr + r] = dst + i * kernel_kc(a);
+      for (int64_t i = 0; i < a.g.k_h; ++i) tile[i * mr + r] = dst + i * kc;
       continue;
     }
     for (int64_t i = 0, tap = 0; i < a.g.k_h; ++i)
