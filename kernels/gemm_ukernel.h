@@ -13,7 +13,7 @@
 //         C = clamp(round((acc + bias) * scale[n] + zero)), zero = the output's zero point
 //     u7: int8 values known to lie in 0..127 (post-ReLU symmetric s8): exact on vpmaddubsw
 //     u8: 0..255 (non-negative activations with zero point 0)
-//     s8: -128..127 (signed activations, e.g. the image)
+//     s8: -128..127 (signed activations; SIMD sets read them as a + 128, see flip_signed_input)
 //
 // Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-512: 12x32).
 #pragma once

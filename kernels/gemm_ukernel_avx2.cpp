@@ -1,10 +1,11 @@
 // AVX2 + FMA + F16C instantiation of the micro-kernels (compiled with those flags only).
 // Int8 without VNNI: vpmaddubsw (u8 x s8 -> pairwise s16, saturating) then vpmaddwd by ones.
-// The s16 pair sums cannot saturate for u7 activations (0..127) and weights -127..127:
-// |a0 b0 + a1 b1| <= 2 * 127 * 127 = 32258 < 32767. Signed activations use |a| with the sign
-// moved onto b (vpsignb): |a| <= 128 keeps the bound at 32512. Full u8 activations (0..255)
-// could saturate, so they are split as a = (a & 127) + 128 * (a >> 7) and both halves go
-// through the exact path (twice the multiply work of u7).
+// The s16 pair sums cannot saturate for u7 activations (0..127) and weights -128..127:
+// |a0 b0 + a1 b1| <= 2 * 127 * 128 = 32512 < 32767. Full u8 activations (0..255) could
+// saturate vpmaddubsw, so they (and signed ones, read as a + 128) take int16 pairs instead:
+// a's and b's even and odd bytes widened in-register and multiplied by vpmaddwd (exact:
+// 2 * 255 * 128 fits easily), as many multiply instructions as the u7 path; b is widened once
+// per K group for all rows.
 #include <immintrin.h>
 
 #include "kernels/gemm_ukernel_impl.h"
@@ -64,16 +65,19 @@ struct Avx2 {
     __m256i pairs = _mm256_maddubs_epi16(a, b);
     return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
   }
-  static I dot4_u8(I acc, I a, I b) {
-    const __m256i low7 = _mm256_and_si256(a, _mm256_set1_epi8(0x7f));
-    const __m256i top = _mm256_and_si256(_mm256_srli_epi16(a, 7), _mm256_set1_epi8(1));
-    __m256i lo = _mm256_madd_epi16(_mm256_maddubs_epi16(low7, b), _mm256_set1_epi16(1));
-    __m256i hi = _mm256_madd_epi16(_mm256_maddubs_epi16(top, b), _mm256_set1_epi16(128));
-    return _mm256_add_epi32(acc, _mm256_add_epi32(lo, hi));
+  static constexpr bool kU8Pairs = true;
+  static void pairs_b(I b, I& even, I& odd) {
+    even = _mm256_srai_epi16(_mm256_slli_epi16(b, 8), 8);
+    odd = _mm256_srai_epi16(b, 8);
   }
-  static I dot4_signed(I acc, I a, I b) {
-    __m256i pairs = _mm256_maddubs_epi16(_mm256_abs_epi8(a), _mm256_sign_epi8(b, a));
-    return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
+  static void pairs_a(I a, I& even, I& odd) {
+    even = _mm256_and_si256(a, _mm256_set1_epi16(0xff));
+    odd = _mm256_srli_epi16(a, 8);
+  }
+  static I dot_pairs(I acc, I a_even, I b_even, I a_odd, I b_odd) {
+    const __m256i sum =
+        _mm256_add_epi32(_mm256_madd_epi16(a_even, b_even), _mm256_madd_epi16(a_odd, b_odd));
+    return _mm256_add_epi32(acc, sum);
   }
   static F to_float(I x) { return _mm256_cvtepi32_ps(x); }
 };
@@ -82,7 +86,7 @@ struct Avx2 {
 
 const UkernelSet& ukernels_avx2() {
   // Float 6x16: 12 accumulators + 2 B + 1 broadcast of the 16 ymm registers. Int8 4x16.
-  static const UkernelSet s = impl::make_set<Avx2, 6, 2, 4, 2, false>("avx2");
+  static const UkernelSet s = impl::make_set<Avx2, 6, 2, 4, 2>("avx2");
   return s;
 }
 

@@ -56,7 +56,7 @@ struct Avx512 {
 
 const UkernelSet& ukernels_avx512() {
   // 12x32 tiles: 24 accumulators + 2 B + 1 broadcast of the 32 zmm registers.
-  static const UkernelSet s = impl::make_set<Avx512, 12, 2, 12, 2, true>("avx512vnni");
+  static const UkernelSet s = impl::make_set<Avx512, 12, 2, 12, 2>("avx512vnni");
   return s;
 }
 

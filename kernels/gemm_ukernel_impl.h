@@ -1,11 +1,15 @@
 // The micro-kernel bodies, written once over a vector-traits class V and compiled per ISA
 // (gemm_ukernel_avx2.cpp, gemm_ukernel_avx512.cpp). V provides, for its lane count L:
 //   F  (float vector), I (int32 vector), and
-//   load(const float*), load_half(const uint16_t*), bcast(float), fma(a, b, c) = a * b + c, min/max,
-//   store(float*, F, n) / store_half(uint16_t*, F, n) / store_s8(int8_t*, F, n) /
+//   load(const float*), load_half(const uint16_t*), bcast(float), fma(a, b, c) = a * b + c,
+//   min/max, store(float*, F, n) / store_half(uint16_t*, F, n) / store_s8(int8_t*, F, n) /
 //   store_u8(uint8_t*, F, n) for n <= L lanes, iload(const void*), ibcast4(const uint8_t*),
-//   dot4(I acc, I a, I b) (a in 0..127 x s8, 4 per lane), dot4_u8 (a in 0..255),
-//   dot4_signed (s8 x s8; not needed when the set flips signed input), to_float(I).
+//   dot4(I acc, I a, I b) (a in 0..127 x s8, 4 per lane), dot4_u8 (a in 0..255), to_float(I).
+// A V whose dot4_u8 would be slow sets kU8Pairs and provides instead, per 4-byte group,
+//   pairs_b(I b, I& even, I& odd): b's k0,k2 and k1,k3 bytes sign-extended to int16 pairs,
+//   pairs_a(I a, I& even, I& odd): the same for a, zero-extended, and
+//   dot_pairs(acc, a_even, b_even, a_odd, b_odd): both int16 pair products added to acc;
+// B is split once per K group and reused by every row.
 // Accumulators stay in registers for the whole K loop; A is broadcast one element per row.
 #pragma once
 
@@ -57,6 +61,11 @@ void ukernel_float(const UkernelArgs& p) {
     }
 }
 
+template <class V>
+constexpr bool kU8Pairs = requires {
+  requires V::kU8Pairs;
+};
+
 template <class V, int MR, int NV, AType A, typename CT>
 void ukernel_q8(const UkernelArgs& p) {
   constexpr int L = V::kLanes, NR = L * NV;
@@ -73,15 +82,24 @@ void ukernel_q8(const UkernelArgs& p) {
     for (int64_t k = 0; k < p.kc; k += 4) {
       typename V::I bv[NV];
       for (int v = 0; v < NV; ++v) bv[v] = V::iload(b + 4 * L * v);
-      for (int r = 0; r < MR; ++r) {
-        auto av = V::ibcast4(a[r] + k);
-        for (int v = 0; v < NV; ++v) {
-          if constexpr (A == AType::s8)
-            acc[r][v] = V::dot4_signed(acc[r][v], av, bv[v]);
-          else if constexpr (A == AType::u8)
-            acc[r][v] = V::dot4_u8(acc[r][v], av, bv[v]);
-          else
-            acc[r][v] = V::dot4(acc[r][v], av, bv[v]);
+      if constexpr (A == AType::u8 && kU8Pairs<V>) {
+        typename V::I b_even[NV], b_odd[NV];
+        for (int v = 0; v < NV; ++v) V::pairs_b(bv[v], b_even[v], b_odd[v]);
+        for (int r = 0; r < MR; ++r) {
+          typename V::I a_even, a_odd;
+          V::pairs_a(V::ibcast4(a[r] + k), a_even, a_odd);
+          for (int v = 0; v < NV; ++v)
+            acc[r][v] = V::dot_pairs(acc[r][v], a_even, b_even[v], a_odd, b_odd[v]);
+        }
+      } else {
+        for (int r = 0; r < MR; ++r) {
+          auto av = V::ibcast4(a[r] + k);
+          for (int v = 0; v < NV; ++v) {
+            if constexpr (A == AType::u8)
+              acc[r][v] = V::dot4_u8(acc[r][v], av, bv[v]);
+            else
+              acc[r][v] = V::dot4(acc[r][v], av, bv[v]);
+          }
         }
       }
       b += 4 * NR;
@@ -121,9 +139,10 @@ void set_q8_row(Ukernel (&row)[3], const char* isa, bool flip) {
   row[2] = {ukernel_q8<V, MR, NV, A, float>, isa, MR, NR, flip};
 }
 
-/// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes). With
-/// kVnniFlip the unsigned kernel also serves signed A (read as a + 128, bias compensated).
-template <class V, int MR, int NV, int QMR, int QNV, bool kVnniFlip>
+/// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes). The
+/// unsigned kernel also serves signed A, read as a + 128 with the bias compensated: exact for
+/// every s8 weight including -128, which a sign-transfer (vpsignb) kernel would wrap.
+template <class V, int MR, int NV, int QMR, int QNV>
 UkernelSet make_set(const char* isa) {
   constexpr int L = V::kLanes;
   UkernelSet s{isa, {}, {}, {}};
@@ -131,10 +150,7 @@ UkernelSet make_set(const char* isa) {
   s.f16 = {ukernel_float<V, MR, NV, uint16_t, uint16_t>, isa, MR, L * NV, false};
   set_q8_row<V, QMR, QNV, AType::u7>(s.q8[0], isa, false);
   set_q8_row<V, QMR, QNV, AType::u8>(s.q8[1], isa, false);
-  if constexpr (kVnniFlip)
-    set_q8_row<V, QMR, QNV, AType::u8>(s.q8[2], isa, true);
-  else
-    set_q8_row<V, QMR, QNV, AType::s8>(s.q8[2], isa, false);
+  set_q8_row<V, QMR, QNV, AType::u8>(s.q8[2], isa, true);
   return s;
 }
 

@@ -34,7 +34,8 @@ class UkernelTester {
     std::vector<const void*> a(rows.size()), a_flipped(rows.size());
     std::vector<std::vector<uint8_t>> flipped = rows;
     std::uniform_real_distribution<float> fd(-1.f, 1.f);
-    std::uniform_int_distribution<int> act(signed_a ? -128 : 0, type_.a == AType::u8 ? 255 : 127), wgt(-127, 127);
+    std::uniform_int_distribution<int> act(signed_a ? -128 : 0, type_.a == AType::u8 ? 255 : 127),
+        wgt(-128, 127);
     for (size_t i = 0; i < rows.size(); ++i) {
       for (int64_t k = 0; k < c.kc; ++k) {
         if (q8) {
