@@ -77,6 +77,10 @@ int64_t winograd_tiles(const ConvGeom& g) {
   return g.batch * tg.tiles_h * tg.tiles_w;
 }
 
+bool winograd_pays(const ConvGeom& g, int tile_rows) {
+  return winograd_tiles(g) >= int64_t{8} * tile_rows;
+}
+
 int64_t winograd_chunk_tiles(const WinogradArgs& a) {
   const int64_t mr = a.w->u[0].uk.mr;
   const int64_t per_tile = kPositions * (a.g.in_c + a.g.out_c) * 4;

@@ -22,6 +22,11 @@ struct WinogradWeights {
 
 /// Whether a convolution can use Winograd F(2x2, 3x3).
 bool winograd_applies(const ConvGeom& g);
+/// Whether it is worth it for micro-kernels of `tile_rows` rows: with few tiles (Inception's 8x8
+/// layers at batch 1: 16) the partly filled row tiles and the transforms cost more than the 2.25x
+/// fewer multiplies save, and the direct kernel is faster. Independent of the thread count, so
+/// results are too.
+bool winograd_pays(const ConvGeom& g, int tile_rows);
 
 /// Transforms and packs float weights [OC][C][3][3] for micro-kernel `uk` (an f32 kernel).
 void winograd_pack(const float* w_oihw, const float* bias, int64_t oc, int64_t c, const Ukernel& uk,

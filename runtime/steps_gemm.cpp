@@ -213,7 +213,8 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
   GemmType t = gemm_type(n, x.dtype, y.dtype);
-  if (!t.q8() && kernels::winograd_applies(g)) {
+  if (!t.q8() && kernels::winograd_applies(g) &&
+      kernels::winograd_pays(g, kernels::kernel_config().gemm->f32.mr)) {
     auto ww = std::make_unique<kernels::WinogradWeights>();
     std::vector<float> wf = w->data->to_floats();
     std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>(g.out_c, 0.f);

@@ -98,5 +98,16 @@ TEST(WinogradTest, OnlyThreeByThreeStrideOne) {
   EXPECT_FALSE(winograd_applies(g));
 }
 
+TEST(WinogradTest, PaysOnlyWithEnoughTiles) {
+  ConvGeom g;  // Inception V3's Mixed_7 3x3: 8x8 pixels, 4x4 tiles per image
+  g.k_h = g.k_w = 3, g.in_c = 448, g.out_c = 384;
+  g.in_h = g.in_w = g.out_h = g.out_w = 8, g.pad_t = g.pad_l = 1;
+  EXPECT_FALSE(winograd_pays(g, 12));  // batch 1: 16 tiles, under 8 row tiles of 12
+  g.batch = 16;
+  EXPECT_TRUE(winograd_pays(g, 12));
+  g.batch = 1, g.in_h = g.in_w = g.out_h = g.out_w = 35;  // Mixed_5: 18x18 tiles
+  EXPECT_TRUE(winograd_pays(g, 12));
+}
+
 }  // namespace
 }  // namespace qcc::kernels
