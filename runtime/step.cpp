@@ -40,6 +40,15 @@ void parallel_for_tasks(int64_t count, const std::function<void(int64_t, int64_t
       tbb::static_partitioner());
 }
 
+RowChunks::RowChunks(int64_t rows, int64_t unit, int64_t max_rows, int64_t threads)
+    : rows_(rows), unit_(std::max<int64_t>(unit, 1)) {
+  units_ = (rows_ + unit_ - 1) / unit_;
+  const int64_t max_units = std::max<int64_t>(max_rows / unit_, 1);
+  const int64_t t = std::max<int64_t>(threads, 1);
+  count_ = (units_ + max_units - 1) / max_units;
+  count_ = std::min(units_, (count_ + t - 1) / t * t);
+}
+
 bool step_writes_strided(const Node& n) {
   if (op_has(n.op, kStridedOut)) return n.nhwc();
   if (n.op != Op::Concat) return false;

@@ -1,6 +1,7 @@
 // A step is one node bound to a kernel with every pointer resolved at plan time.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -86,5 +87,20 @@ std::unique_ptr<Step> make_unary_step(const Node& n, const Binder& bind);  // kU
 kernels::ElemType elem_type(DType t);
 /// Splits [0, count) over the current task arena (static, contiguous ranges).
 void parallel_for_tasks(int64_t count, const std::function<void(int64_t begin, int64_t end)>& fn);
+
+/// `rows` cut into chunks of whole `unit`s (a micro-kernel tile), at most `max_rows` each, their
+/// count a multiple of `threads` and their sizes within one unit of each other, so that
+/// parallel_for_tasks gives every thread the same work. (Cutting 25 tiles into fixed chunks of 4
+/// left a 1-tile chunk, and one of 2 threads did 16 tiles while the other did 9.)
+class RowChunks {
+ public:
+  RowChunks(int64_t rows, int64_t unit, int64_t max_rows, int64_t threads);
+  int64_t count() const { return count_; }
+  int64_t begin(int64_t c) const { return std::min(rows_, c * units_ / count_ * unit_); }
+  int64_t end(int64_t c) const { return begin(c + 1); }
+
+ private:
+  int64_t rows_, unit_, units_, count_;
+};
 
 }  // namespace qcc

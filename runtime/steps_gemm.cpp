@@ -25,6 +25,10 @@ using kernels::GemmType;
 using kernels::PackedWeights;
 using kernels::Ukernel;
 
+int64_t arena_threads() {
+  return tbb::this_task_arena::max_concurrency();
+}
+
 [[noreturn]] void fail(const Node& n, const std::string& msg) {
   throw std::runtime_error(n.label() + ": " + msg);
 }
@@ -39,10 +43,10 @@ class ConvStep : public Step {
   }
 
   void run(const ExecContext& ctx) override {
-    const int64_t m = args_.g.m();
-    const int64_t chunks = (m + chunk_ - 1) / chunk_;
+    const RowChunks rows(args_.g.m(), w_->uk.mr, chunk_, arena_threads());
+    const int64_t chunks = rows.count();
     // Few row chunks (late layers, small batches): also split the output channels.
-    const int64_t want = 2 * tbb_threads();
+    const int64_t want = 2 * arena_threads();
     const int64_t groups = chunks >= want ? 1 : std::min<int64_t>(w_->panels, (want + chunks - 1) / chunks);
     const int64_t per_group = (w_->panels + groups - 1) / groups;
     parallel_for_tasks(chunks * groups, [&](int64_t b, int64_t e) {
@@ -50,7 +54,7 @@ class ConvStep : public Step {
       for (int64_t t = b; t < e; ++t) {
         int64_t c = t / groups, gi = t % groups;
         int64_t p0 = gi * per_group, p1 = std::min(w_->panels, p0 + per_group);
-        if (p0 < p1) kernels::conv_run(args_, c * chunk_, std::min(m, (c + 1) * chunk_), p0, p1, scratch);
+        if (p0 < p1) kernels::conv_run(args_, rows.begin(c), rows.end(c), p0, p1, scratch);
       }
     });
   }
@@ -68,7 +72,6 @@ class ConvStep : public Step {
   bool integer() const override { return w_->type.q8(); }
 
  private:
-  static int64_t tbb_threads() { return tbb::this_task_arena::max_concurrency(); }
   ConvArgs args_;
   std::unique_ptr<PackedWeights> w_;
   std::vector<uint8_t> zero_;
@@ -85,10 +88,11 @@ class WinogradStep : public Step {
   }
 
   void run(const ExecContext& ctx) override {
-    const int64_t tiles = kernels::winograd_tiles(args_.g), chunks = (tiles + chunk_ - 1) / chunk_;
-    parallel_for_tasks(chunks, [&](int64_t b, int64_t e) {
+    const RowChunks tiles(kernels::winograd_tiles(args_.g), args_.w->u[0].uk.mr, chunk_,
+                          arena_threads());
+    parallel_for_tasks(tiles.count(), [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c)
-        kernels::winograd_run(args_, c * chunk_, std::min(tiles, (c + 1) * chunk_), ctx.thread_scratch());
+        kernels::winograd_run(args_, tiles.begin(c), tiles.end(c), ctx.thread_scratch());
     });
   }
 
