@@ -47,8 +47,7 @@ struct Avx512 {
     std::memcpy(&v, p, 4);
     return _mm512_set1_epi32(v);
   }
-  static I dot4(I acc, I a, I b) { return _mm512_dpbusd_epi32(acc, a, b); }
-  static I dot4_u8(I acc, I a, I b) { return _mm512_dpbusd_epi32(acc, a, b); }  // no saturation
+  static I dot4(I acc, I a, I b) { return _mm512_dpbusd_epi32(acc, a, b); }  // any u8 a: exact
   static F to_float(I x) { return _mm512_cvtepi32_ps(x); }
 };
 

@@ -4,8 +4,9 @@
 //   load(const float*), load_half(const uint16_t*), bcast(float), fma(a, b, c) = a * b + c,
 //   min/max, store(float*, F, n) / store_half(uint16_t*, F, n) / store_s8(int8_t*, F, n) /
 //   store_u8(uint8_t*, F, n) for n <= L lanes, iload(const void*), ibcast4(const uint8_t*),
-//   dot4(I acc, I a, I b) (a in 0..127 x s8, 4 per lane), dot4_u8 (a in 0..255), to_float(I).
-// A V whose dot4_u8 would be slow sets kU8Pairs and provides instead, per 4-byte group,
+//   dot4(I acc, I a, I b) (a x s8, 4 per lane; a in 0..255, or only 0..127 when V sets
+//   kU8Pairs), to_float(I). A V whose dot4 would be inexact or slow for a in 0..255 sets
+//   kU8Pairs and provides for u8 A instead, per 4-byte group,
 //   pairs_b(I b, I& even, I& odd): b's k0,k2 and k1,k3 bytes sign-extended to int16 pairs,
 //   pairs_a(I a, I& even, I& odd): the same for a, zero-extended, and
 //   dot_pairs(acc, a_even, b_even, a_odd, b_odd): both int16 pair products added to acc;
@@ -94,12 +95,7 @@ void ukernel_q8(const UkernelArgs& p) {
       } else {
         for (int r = 0; r < MR; ++r) {
           auto av = V::ibcast4(a[r] + k);
-          for (int v = 0; v < NV; ++v) {
-            if constexpr (A == AType::u8)
-              acc[r][v] = V::dot4_u8(acc[r][v], av, bv[v]);
-            else
-              acc[r][v] = V::dot4(acc[r][v], av, bv[v]);
-          }
+          for (int v = 0; v < NV; ++v) acc[r][v] = V::dot4(acc[r][v], av, bv[v]);
         }
       }
       b += 4 * NR;
