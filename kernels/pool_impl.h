@@ -111,11 +111,10 @@ struct Pool {
     });
   }
 
-  template <bool kMax>
-  static void pool_f32(const PoolGeom& g, const float* in, float* out, int64_t r0, int64_t r1) {
+  static void avgpool_f32(const PoolGeom& g, const float* in, float* out, int64_t r0, int64_t r1) {
     for_each_window(g, in, out, r0, r1,
                     [&](const std::vector<const float*>& taps, int64_t count, float* y) {
-                      reduce_window_f32<kMax>(taps, count, g.c, y);
+                      reduce_window_f32<false>(taps, count, g.c, y);
                     });
   }
 
@@ -138,29 +137,56 @@ struct Pool {
                     });
   }
 
-  // Int8 max pooling stays in int8 (exact, 4x the lanes of float): vectors of channels, the
-  // window's taps reduced in registers (the compiler's own vectorization of this loop falls back
-  // to bytes at run time: measured 8x slower).
+  // Max pooling, separable like the int8 averages below: the window's input rows are reduced into
+  // one row of column maxima, then each output pixel takes the max of k_w of those columns. The
+  // same loads as visiting each window, without per-pixel bounds work (Inception V3's four u8
+  // max-pools at batch 16 on AVX-512: 4.3 -> 3.9 ms; they are bound by memory traffic). Exact in
+  // any type; int8 stays in int8 lanes.
   template <typename T>
-  static void maxpool_q8(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t r1) {
-    for_each_window(g, in, out, r0, r1, [&](const std::vector<const T*>& taps, int64_t, T* y) {
-      int64_t i = 0;
-      if constexpr (kSimd) {
+  static void maxpool(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t r1) {
+    std::vector<T>& cols = thread_buffer<T, 7>(g.in_w * g.c);
+    std::vector<const T*>& rows = thread_buffer<const T*, 8>(g.k_h);
+    std::vector<const T*>& taps = thread_buffer<const T*, 9>(g.k_w);
+    for (int64_t r = r0; r < r1; ++r) {
+      const int64_t n = r / g.out_h, oh = r % g.out_h;
+      const Span rs = window_span(oh, g.stride_h, g.pad_t, g.pad_b, g.dil_h, g.k_h, g.in_h);
+      rows.clear();
+      for (int64_t i = 0; i < rs.valid; ++i)
+        rows.push_back(in + ((n * g.in_h + rs.first + i * g.dil_h) * g.in_w) * g.in_pixel_stride);
+      for (int64_t w = 0; w < g.in_w; ++w)
+        max_taps(rows, w * g.in_pixel_stride, g.c, cols.data() + w * g.c);
+      for (int64_t ow = 0; ow < g.out_w; ++ow) {
+        const Span cs = window_span(ow, g.stride_w, g.pad_l, g.pad_r, g.dil_w, g.k_w, g.in_w);
+        taps.clear();
+        for (int64_t j = 0; j < cs.valid; ++j)
+          taps.push_back(cols.data() + (cs.first + j * g.dil_w) * g.c);
+        max_taps(taps, 0, g.c, out + ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride);
+      }
+    }
+  }
+
+  // y[ch] = max over the taps of tap[offset + ch]; a window wholly in the padding gives the
+  // type's lowest value (-inf for floats: ONNX pads max pooling with -inf).
+  template <typename T>
+  static void max_taps(const std::vector<const T*>& taps, int64_t offset, int64_t c, T* y) {
+    constexpr T lowest = std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
+                                                              : std::numeric_limits<T>::lowest();
+    int64_t ch = 0;
+    if constexpr (kSimd)
+      ch = for_lane_blocks<T>(c, [&]<int V>(int64_t c0) {
         using B = xsimd::batch<T, A>;
-        constexpr int64_t L = B::size;
-        for (; i + L <= g.c; i += L) {
-          B acc = B::load_unaligned(taps[0] + i);
-          for (size_t t = 1; t < taps.size(); ++t)
-            acc = xsimd::max(acc, B::load_unaligned(taps[t] + i));
-          acc.store_unaligned(y + i);
-        }
-      }
-      for (; i < g.c; ++i) {
-        T acc = std::numeric_limits<T>::min();
-        for (const T* x : taps) acc = std::max(acc, x[i]);
-        y[i] = acc;
-      }
-    });
+        B acc[V];
+        for (auto& a : acc) a = B(lowest);
+        for (const T* x : taps)
+          for (int v = 0; v < V; ++v)
+            acc[v] = xsimd::max(acc[v], B::load_unaligned(x + offset + c0 + v * B::size));
+        for (int v = 0; v < V; ++v) acc[v].store_unaligned(y + c0 + v * B::size);
+      });
+    for (; ch < c; ++ch) {
+      T acc = lowest;
+      for (const T* x : taps) acc = std::max(acc, x[offset + ch]);
+      y[ch] = acc;
+    }
   }
 
   // Int8 averages, separable and in exact integers: the window's input rows are summed into one
@@ -313,12 +339,12 @@ template <class A>
 PoolKernels make_pool_kernels(const char* isa) {
   using P = Pool<A>;
   return {isa,
-          P::template pool_f32<true>,
-          P::template pool_f32<false>,
+          P::template maxpool<float>,
+          P::avgpool_f32,
           P::template pool_f16<true>,
           P::template pool_f16<false>,
-          P::template maxpool_q8<int8_t>,
-          P::template maxpool_q8<uint8_t>,
+          P::template maxpool<int8_t>,
+          P::template maxpool<uint8_t>,
           P::template avgpool_q8<int8_t>,
           P::template avgpool_q8<uint8_t>};
 }
