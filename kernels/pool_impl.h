@@ -144,9 +144,26 @@ struct Pool {
   // any type; int8 stays in int8 lanes.
   template <typename T>
   static void maxpool(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t r1) {
-    std::vector<T>& cols = thread_buffer<T, 7>(g.in_w * g.c);
-    std::vector<const T*>& rows = thread_buffer<const T*, 8>(g.k_h);
-    std::vector<const T*>& taps = thread_buffer<const T*, 9>(g.k_w);
+    for_each_separable<T, T>(
+        g, in, out, r0, r1,
+        [&](const std::vector<const T*>& rows, int64_t offset, T* col) {
+          max_taps(rows, offset, g.c, col);
+        },
+        [&](const std::vector<const T*>& cols, const Span&, const Span&, T* y) {
+          max_taps(cols, 0, g.c, y);
+        });
+  }
+
+  // The separable traversal of max pooling and the int8 averages: for each output row,
+  // column(rows, offset, col) reduces the window's valid input rows at one input column into
+  // `col` (C lanes per channel), then pixel(cols, row_span, col_span, y) combines one output
+  // pixel's valid columns into y.
+  template <typename T, typename C, typename Column, typename Pixel>
+  static void for_each_separable(const PoolGeom& g, const T* in, T* out, int64_t r0, int64_t r1,
+                                 Column column, Pixel pixel) {
+    std::vector<C>& cols = thread_buffer<C, 4>(g.in_w * g.c);
+    std::vector<const T*>& rows = thread_buffer<const T*, 5>(g.k_h);
+    std::vector<const C*>& taps = thread_buffer<const C*, 6>(g.k_w);
     for (int64_t r = r0; r < r1; ++r) {
       const int64_t n = r / g.out_h, oh = r % g.out_h;
       const Span rs = window_span(oh, g.stride_h, g.pad_t, g.pad_b, g.dil_h, g.k_h, g.in_h);
@@ -154,13 +171,13 @@ struct Pool {
       for (int64_t i = 0; i < rs.valid; ++i)
         rows.push_back(in + ((n * g.in_h + rs.first + i * g.dil_h) * g.in_w) * g.in_pixel_stride);
       for (int64_t w = 0; w < g.in_w; ++w)
-        max_taps(rows, w * g.in_pixel_stride, g.c, cols.data() + w * g.c);
+        column(rows, w * g.in_pixel_stride, cols.data() + w * g.c);
       for (int64_t ow = 0; ow < g.out_w; ++ow) {
         const Span cs = window_span(ow, g.stride_w, g.pad_l, g.pad_r, g.dil_w, g.k_w, g.in_w);
         taps.clear();
         for (int64_t j = 0; j < cs.valid; ++j)
           taps.push_back(cols.data() + (cs.first + j * g.dil_w) * g.c);
-        max_taps(taps, 0, g.c, out + ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride);
+        pixel(taps, rs, cs, out + ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride);
       }
     }
   }
@@ -208,28 +225,17 @@ struct Pool {
   template <typename T, typename C>
   static void avgpool_q8_sums(const PoolGeom& g, const T* in, T* out, const QuantPair& q,
                               int64_t r0, int64_t r1) {
-    std::vector<C>& cols = thread_buffer<C, 4>(g.in_w * g.c);
-    std::vector<const T*>& rows = thread_buffer<const T*, 5>(g.k_h);
-    std::vector<const C*>& taps = thread_buffer<const C*, 6>(g.k_w);
-    for (int64_t r = r0; r < r1; ++r) {
-      const int64_t n = r / g.out_h, oh = r % g.out_h;
-      const Span rs = window_span(oh, g.stride_h, g.pad_t, g.pad_b, g.dil_h, g.k_h, g.in_h);
-      rows.clear();
-      for (int64_t i = 0; i < rs.valid; ++i)
-        rows.push_back(in + ((n * g.in_h + rs.first + i * g.dil_h) * g.in_w) * g.in_pixel_stride);
-      for (int64_t w = 0; w < g.in_w; ++w)
-        sum_taps(rows, w * g.in_pixel_stride, g.c, cols.data() + w * g.c);
-      for (int64_t ow = 0; ow < g.out_w; ++ow) {
-        const Span cs = window_span(ow, g.stride_w, g.pad_l, g.pad_r, g.dil_w, g.k_w, g.in_w);
-        taps.clear();
-        for (int64_t j = 0; j < cs.valid; ++j)
-          taps.push_back(cols.data() + (cs.first + j * g.dil_w) * g.c);
-        const int64_t count = g.count_include_pad ? rs.in_pads * cs.in_pads : rs.valid * cs.valid;
-        const Requant rq{average_scale(count) * q.in_scale / q.out_scale,
-                         static_cast<int32_t>(rs.valid * cs.valid) * q.in_zero, q.out_zero};
-        average_taps(taps, g.c, rq, out + ((n * g.out_h + oh) * g.out_w + ow) * g.out_pixel_stride);
-      }
-    }
+    for_each_separable<T, C>(
+        g, in, out, r0, r1,
+        [&](const std::vector<const T*>& rows, int64_t offset, C* col) {
+          sum_taps(rows, offset, g.c, col);
+        },
+        [&](const std::vector<const C*>& cols, const Span& rs, const Span& cs, T* y) {
+          const int64_t count = g.count_include_pad ? rs.in_pads * cs.in_pads : rs.valid * cs.valid;
+          const Requant rq{average_scale(count) * q.in_scale / q.out_scale,
+                           static_cast<int32_t>(rs.valid * cs.valid) * q.in_zero, q.out_zero};
+          average_taps(cols, g.c, rq, y);
+        });
   }
 
   // The taps of output index o along one axis: `valid` in-bounds ones from input index `first`
