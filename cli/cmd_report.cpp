@@ -66,8 +66,11 @@ std::string compile_details(const cli::Json& j) {
            std::to_string(f.at("underflow").integer()) + " underflowed";
   }
   const cli::Json& q = j.at("int8");
+  const bool narrow =
+      q.has("weight_bits") && q.at("weight_bits").integer() != 8;  // older reports lack it
   return std::to_string(q.at("calibration_images").integer()) + " calibration images, " +
-         q.at("calib_method").str() + ", " + q.at("weight_scales").str() + " weight scales";
+         q.at("calib_method").str() + ", " + q.at("weight_scales").str() + " weight scales" +
+         (narrow ? ", " + std::to_string(q.at("weight_bits").integer()) + "-bit weights" : "");
 }
 
 void read_compile(const cli::Json& j, const std::string& file, Report& r) {

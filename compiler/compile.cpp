@@ -31,8 +31,12 @@ Int8Report quantize_from_profile(Graph& g, const CalibrationProfile& profile, co
       throw std::runtime_error((profile.model.empty() ? std::string() : profile.model + ": ") + "activation '" +
                                name + "' is not finite on the calibration images (" +
                                std::to_string(s.hist.nonfinite) + " values)");
+  if (options.weight_bits != 7 && options.weight_bits != 8)
+    throw std::runtime_error("weight bits must be 7 or 8, not " +
+                             std::to_string(options.weight_bits));
   Int8Options opt;
   opt.per_channel = options.per_channel;
+  opt.weight_levels = (1 << (options.weight_bits - 1)) - 1;
   opt.activations = options.activations;
   opt.keep_float = options.keep_float;
   if (options.float_classifier)

@@ -29,6 +29,7 @@ Fp16Report compile_fp16(Graph& g);
 struct Int8CompileOptions {
   CalibSpec calib{CalibMethod::mse};  ///< how calibration statistics become activation ranges
   bool per_channel = true;          ///< one weight scale per output channel
+  int weight_bits = 8;              ///< 8, or 7 (-63..63: AVX2 kernels without int16 widening)
   Int8Options::Activations activations = Int8Options::Activations::automatic;
   bool bias_correction = true;      ///< shift biases by the quantized weights' mean error
   bool float_classifier = false;    ///< keep every Gemm in float

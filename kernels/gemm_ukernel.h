@@ -14,6 +14,9 @@
 //     u7: int8 values known to lie in 0..127 (post-ReLU symmetric s8): exact on vpmaddubsw
 //     u8: 0..255 (non-negative activations with zero point 0)
 //     s8: -128..127 (signed activations; SIMD sets read them as a + 128, see flip_signed_input)
+//   w7: (any int8 A) every weight lies in -63..63, 7 bits: AVX2 multiplies u8 A directly on
+//       vpmaddubsw (2 * 255 * 63 < 32767) and, for u7 A, adds two groups' int16 pair sums
+//       before widening (4 * 127 * 63 < 32767): 3 instead of 4 multiplies per 8 k
 //
 // Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-512: 12x32).
 #pragma once
@@ -45,6 +48,7 @@ enum class CType : uint8_t { f32, f16, s8, u8 };
 struct GemmType {
   AType a = AType::f32;
   CType c = CType::f32;
+  bool w7 = false;  ///< q8: every weight within -63..63 (a set without w7 kernels runs q8's)
   bool q8() const { return a == AType::u7 || a == AType::u8 || a == AType::s8; }
   bool operator==(const GemmType&) const = default;
 };
@@ -65,12 +69,13 @@ struct UkernelSet {
   const char* isa;
   Ukernel f32, f16;
   Ukernel q8[3][3];  ///< [A: u7, u8, s8][C: s8, u8, f32]
+  Ukernel q8w7[3][3];  ///< the same for 7-bit weights; empty where q8's are as fast
   const Ukernel& get(GemmType t) const;
 };
 
 /// Plain scalar reference kernels (the definition of correct results), with the given tile.
 UkernelSet ukernels_ref(int mr, int nr);
-/// AVX2 + FMA + F16C kernels (int8 through vpmaddubsw/vpmaddwd; exact for 7-bit activations).
+/// AVX2 + FMA + F16C kernels (int8 through vpmaddubsw/vpmaddwd; w7 kernels for 7-bit weights).
 const UkernelSet& ukernels_avx2();
 /// AVX-512 kernels (int8 through AVX512-VNNI vpdpbusd).
 const UkernelSet& ukernels_avx512();

@@ -9,7 +9,10 @@
 //   kU8Pairs and provides for u8 A instead, per 4-byte group,
 //   pairs_b(I b, I& even, I& odd): b's k0,k2 and k1,k3 bytes sign-extended to int16 pairs,
 //   pairs_a(I a, I& even, I& odd): the same for a, zero-extended, and
-//   dot_pairs(acc, a_even, b_even, a_odd, b_odd): both int16 pair products added to acc;
+//   dot_pairs(acc, a_even, b_even, a_odd, b_odd): both int16 pair products added to acc, and
+//   for 7-bit weights (W7: every b in -63..63, so dot4 is exact for a in 0..255)
+//   dot8(acc, a0, b0, a1, b1): two 4-byte groups whose int16 pair sums are added before
+//   widening, exact for a in 0..127;
 // B is split once per K group and reused by every row.
 // Accumulators stay in registers for the whole K loop; A is broadcast one element per row.
 #pragma once
@@ -67,9 +70,13 @@ constexpr bool kU8Pairs = requires {
   requires V::kU8Pairs;
 };
 
-template <class V, int MR, int NV, AType A, typename CT>
+template <class V, int MR, int NV, AType A, typename CT, bool W7>
 void ukernel_q8(const UkernelArgs& p) {
   constexpr int L = V::kLanes, NR = L * NV;
+  // u8 A needs int16 pairs where dot4 could saturate, unless the weights have 7 bits; 7-bit
+  // weights and u7 A take two groups per dot8.
+  constexpr bool kPairs = A == AType::u8 && kU8Pairs<V> && !W7;
+  constexpr bool kDot8 = A == AType::u7 && W7;
   typename V::I acc[MR][NV];
   const int32_t* bias = static_cast<const int32_t*>(p.bias);
   for (int v = 0; v < NV; ++v) {
@@ -80,10 +87,23 @@ void ukernel_q8(const UkernelArgs& p) {
   for (int t = 0; t < p.taps; ++t) {
     const uint8_t* a[MR];
     for (int r = 0; r < MR; ++r) a[r] = static_cast<const uint8_t*>(p.a[t * MR + r]);
-    for (int64_t k = 0; k < p.kc; k += 4) {
+    int64_t k = 0;
+    if constexpr (kDot8) {
+      for (; k + 8 <= p.kc; k += 8) {
+        typename V::I b0[NV], b1[NV];
+        for (int v = 0; v < NV; ++v)
+          b0[v] = V::iload(b + 4 * L * v), b1[v] = V::iload(b + 4 * (NR + L * v));
+        for (int r = 0; r < MR; ++r) {
+          auto a0 = V::ibcast4(a[r] + k), a1 = V::ibcast4(a[r] + k + 4);
+          for (int v = 0; v < NV; ++v) acc[r][v] = V::dot8(acc[r][v], a0, b0[v], a1, b1[v]);
+        }
+        b += 8 * NR;
+      }
+    }
+    for (; k < p.kc; k += 4) {
       typename V::I bv[NV];
       for (int v = 0; v < NV; ++v) bv[v] = V::iload(b + 4 * L * v);
-      if constexpr (A == AType::u8 && kU8Pairs<V>) {
+      if constexpr (kPairs) {
         typename V::I b_even[NV], b_odd[NV];
         for (int v = 0; v < NV; ++v) V::pairs_b(bv[v], b_even[v], b_odd[v]);
         for (int r = 0; r < MR; ++r) {
@@ -127,26 +147,32 @@ void ukernel_q8(const UkernelArgs& p) {
 }
 
 /// The three output types of one int8 A kind.
-template <class V, int MR, int NV, AType A>
+template <class V, int MR, int NV, AType A, bool W7 = false>
 void set_q8_row(Ukernel (&row)[3], const char* isa, bool flip) {
   constexpr int NR = V::kLanes * NV;
-  row[0] = {ukernel_q8<V, MR, NV, A, int8_t>, isa, MR, NR, flip};
-  row[1] = {ukernel_q8<V, MR, NV, A, uint8_t>, isa, MR, NR, flip};
-  row[2] = {ukernel_q8<V, MR, NV, A, float>, isa, MR, NR, flip};
+  row[0] = {ukernel_q8<V, MR, NV, A, int8_t, W7>, isa, MR, NR, flip};
+  row[1] = {ukernel_q8<V, MR, NV, A, uint8_t, W7>, isa, MR, NR, flip};
+  row[2] = {ukernel_q8<V, MR, NV, A, float, W7>, isa, MR, NR, flip};
 }
 
-/// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes). The
-/// unsigned kernel also serves signed A, read as a + 128 with the bias compensated: exact for
-/// every s8 weight including -128, which a sign-transfer (vpsignb) kernel would wrap.
+/// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes); isa_w7
+/// names the 7-bit-weight kernels in reports. The unsigned kernel also serves signed A, read as
+/// a + 128 with the bias compensated: exact for every s8 weight including -128, which a
+/// sign-transfer (vpsignb) kernel would wrap.
 template <class V, int MR, int NV, int QMR, int QNV>
-UkernelSet make_set(const char* isa) {
+UkernelSet make_set(const char* isa, const char* isa_w7 = "") {
   constexpr int L = V::kLanes;
-  UkernelSet s{isa, {}, {}, {}};
+  UkernelSet s{isa, {}, {}, {}, {}};
   s.f32 = {ukernel_float<V, MR, NV, float, float>, isa, MR, L * NV, false};
   s.f16 = {ukernel_float<V, MR, NV, uint16_t, uint16_t>, isa, MR, L * NV, false};
   set_q8_row<V, QMR, QNV, AType::u7>(s.q8[0], isa, false);
   set_q8_row<V, QMR, QNV, AType::u8>(s.q8[1], isa, false);
   set_q8_row<V, QMR, QNV, AType::u8>(s.q8[2], isa, true);
+  if constexpr (kU8Pairs<V>) {  // where dot4 saturates, 7-bit weights have faster kernels
+    set_q8_row<V, QMR, QNV, AType::u7, true>(s.q8w7[0], isa_w7, false);
+    set_q8_row<V, QMR, QNV, AType::u8, true>(s.q8w7[1], isa_w7, false);
+    set_q8_row<V, QMR, QNV, AType::u8, true>(s.q8w7[2], isa_w7, true);
+  }
   return s;
 }
 

@@ -76,12 +76,15 @@ const Ukernel& UkernelSet::get(GemmType t) const {
   if (t.a == AType::f16) return f16;
   const int a = t.a == AType::u7 ? 0 : t.a == AType::u8 ? 1 : 2;
   const int c = t.c == CType::s8 ? 0 : t.c == CType::u8 ? 1 : 2;
-  return q8[a][c];
+  return t.w7 && q8w7[a][c].fn ? q8w7[a][c] : q8[a][c];
 }
 
 UkernelSet ukernels_ref(int mr, int nr) {
-  UkernelSet s{"scalar", {ref_float<float, float>, "scalar", mr, nr, false},
-               {ref_float<uint16_t, uint16_t>, "scalar", mr, nr, false}, {}};
+  UkernelSet s{"scalar",
+               {ref_float<float, float>, "scalar", mr, nr, false},
+               {ref_float<uint16_t, uint16_t>, "scalar", mr, nr, false},
+               {},
+               {}};
   ref_q8_row<uint8_t>(s.q8[0], mr, nr);
   ref_q8_row<uint8_t>(s.q8[1], mr, nr);
   ref_q8_row<int8_t>(s.q8[2], mr, nr);

@@ -8,10 +8,10 @@
 
 namespace qcc {
 
-float symmetric_scale(float lo, float hi) {
+float symmetric_scale(float lo, float hi, int levels) {
   float m = std::max(std::fabs(lo), std::fabs(hi));
-  if (!(m > 0) || !std::isfinite(m)) return m > 0 ? m / 127.f : 1e-8f;
-  return m / 127.f;
+  if (!(m > 0) || !std::isfinite(m)) return m > 0 ? m / static_cast<float>(levels) : 1e-8f;
+  return m / static_cast<float>(levels);
 }
 
 std::pair<float, int32_t> asymmetric_u8(float lo, float hi) {
@@ -21,9 +21,10 @@ std::pair<float, int32_t> asymmetric_u8(float lo, float hi) {
   return {scale, static_cast<int32_t>(std::clamp(std::nearbyint(-lo / scale), 0.f, 255.f))};
 }
 
-int8_t quantize_symmetric(float x, float scale) {
+int8_t quantize_symmetric(float x, float scale, int levels) {
   float q = std::nearbyint(x / scale);
-  return saturate_cast<int8_t>(std::clamp(q, -127.f, 127.f));
+  const float l = static_cast<float>(levels);
+  return saturate_cast<int8_t>(std::clamp(q, -l, l));
 }
 
 int32_t quantize_bias(float b, float scale, bool* saturated) {
@@ -39,7 +40,7 @@ float bias_scale_floor(float b, float sx) {
 }
 
 WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel,
-                             const std::vector<float>& floor) {
+                             const std::vector<float>& floor, int levels) {
   WeightQuant r;
   const int64_t per = static_cast<int64_t>(w.size()) / channels;
   const int64_t groups = per_channel ? channels : 1, group_size = per_channel ? per : static_cast<int64_t>(w.size());
@@ -47,13 +48,14 @@ WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool
   for (int64_t g = 0; g < groups; ++g) {
     auto first = w.begin() + g * group_size, last = first + group_size;
     auto [mn, mx] = std::minmax_element(first, last);
-    float s = symmetric_scale(*mn, *mx);
+    float s = symmetric_scale(*mn, *mx, levels);
     if (!floor.empty() && floor[g] > s) {
       s = floor[g];
       ++r.widened;
     }
     r.scale.push_back(s);
-    for (int64_t i = 0; i < group_size; ++i) r.q[g * group_size + i] = quantize_symmetric(w[g * group_size + i], s);
+    for (int64_t i = 0; i < group_size; ++i)
+      r.q[g * group_size + i] = quantize_symmetric(w[g * group_size + i], s, levels);
   }
   return r;
 }

@@ -6,15 +6,15 @@
 
 namespace qcc {
 
-/// Scale that maps [-m, m] onto [-127, 127], m = max(|lo|, |hi|); a tiny positive scale for an
-/// all-zero range so dequantization stays finite.
-float symmetric_scale(float lo, float hi);
+/// Scale that maps [-m, m] onto [-levels, levels] (127 for int8), m = max(|lo|, |hi|); a tiny
+/// positive scale for an all-zero range so dequantization stays finite.
+float symmetric_scale(float lo, float hi, int levels = 127);
 
 /// Scale and zero point mapping [lo, hi] (widened to include 0) onto u8 0..255 with 0 exact.
 std::pair<float, int32_t> asymmetric_u8(float lo, float hi);
 
-/// round-half-to-even(x / scale) saturated to [-127, 127] (symmetric int8 never uses -128).
-int8_t quantize_symmetric(float x, float scale);
+/// round-half-to-even(x / scale) saturated to [-levels, levels] (symmetric int8 never uses -128).
+int8_t quantize_symmetric(float x, float scale, int levels = 127);
 
 /// Bias in int32 units of s_x * s_w, saturated; sets *saturated when it did not fit (tiny weight
 /// scales can push large biases past int32, a known source of wrong INT8 results).
@@ -32,9 +32,10 @@ struct WeightQuant {
 };
 
 /// Symmetric quantization of a weight tensor laid out [channels][per_channel], per tensor or per
-/// output channel. `floor` (one per scale, or empty) is a lower bound on each scale.
+/// output channel, onto [-levels, levels] (127: 8 bits, 63: 7 bits). `floor` (one per scale, or
+/// empty) is a lower bound on each scale.
 WeightQuant quantize_weights(const std::vector<float>& w, int64_t channels, bool per_channel,
-                             const std::vector<float>& floor = {});
+                             const std::vector<float>& floor = {}, int levels = 127);
 
 /// How a weight tensor's elements map to (output channel, input channel).
 struct WeightLayout {

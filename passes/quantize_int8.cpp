@@ -189,8 +189,9 @@ class Quantizer {
     int64_t channels = rows_are_channels ? w->shape[0] : w->shape[1];
     const std::vector<float> wf = w->data->to_floats();
     std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>{};
-    WeightQuant wq = quantize_weights(wf, per_channel ? channels : 1, per_channel,
-                                      bias_floors(bias, l.sx, per_channel ? channels : 1));
+    WeightQuant wq =
+        quantize_weights(wf, per_channel ? channels : 1, per_channel,
+                         bias_floors(bias, l.sx, per_channel ? channels : 1), opt_.weight_levels);
     Tensor qt(DType::s8, w->shape);
     std::copy(wq.q.begin(), wq.q.end(), qt.data<int8_t>());
     Value* wq_v = g_.add_constant(w->name + "_q", std::move(qt));

@@ -30,6 +30,7 @@ struct Int8Options {
     u8,         ///< u8 asymmetric everywhere (ONNX Runtime's quantize_static form)
   } activations = Activations::automatic;
   bool per_channel = false;            ///< per-output-channel weight scales
+  int weight_levels = 127;  ///< weights in [-levels, levels]: 127 (8 bits) or 63 (7 bits)
   std::set<std::string> keep_float;    ///< Conv/Gemm nodes (by name) that stay in float
   /// Mean of each input channel of a value (by name), for bias correction; empty = none.
   std::function<std::vector<double>(const std::string&)> channel_means;

@@ -109,16 +109,29 @@ class WinogradStep : public Step {
 
 bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
 
-// The kernel family for a node's input/output types. An s8 input the producer guarantees
-// non-negative (attr input_nonneg, set by lower_qdq) is read as u7: exact on vpmaddubsw.
-GemmType gemm_type(const Node& n, DType in, DType out) {
+// Whether int8 weights all lie in -63..63 (compiled with --weight-bits 7, or simply small):
+// then AVX2 needs no int16 widening against saturation.
+bool weights_fit_7_bits(const Value* w) {
+  if (w->dtype != DType::s8) return false;
+  const int8_t* q = w->data->data<int8_t>();
+  return std::all_of(q, q + w->data->numel(), [](int8_t x) { return x >= -63 && x <= 63; });
+}
+
+// The kernel family for a node's input/output types and weights w. An s8 input the producer
+// guarantees non-negative (attr input_nonneg, set by lower_qdq) is read as u7: exact on
+// vpmaddubsw.
+GemmType gemm_type(const Node& n, DType in, DType out, const Value* w) {
   using kernels::AType;
   using kernels::CType;
   if (in == DType::f32 && out == DType::f32) return kernels::kGemmF32;
   if (in == DType::f16 && out == DType::f16) return kernels::kGemmF16;
   if (is_int8(in) && (is_int8(out) || out == DType::f32)) {
     AType a = in == DType::u8 ? AType::u8 : n.input_nonneg ? AType::u7 : AType::s8;
-    return {a, out == DType::s8 ? CType::s8 : out == DType::u8 ? CType::u8 : CType::f32};
+    return {a,
+            out == DType::s8   ? CType::s8
+            : out == DType::u8 ? CType::u8
+                               : CType::f32,
+            weights_fit_7_bits(w)};
   }
   fail(n, std::string("no GEMM kernel for ") + dtype_name(in) + " -> " + dtype_name(out));
 }
@@ -216,7 +229,7 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   g.pad_t = p[0], g.pad_l = p[1];
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
-  GemmType t = gemm_type(n, x.dtype, y.dtype);
+  GemmType t = gemm_type(n, x.dtype, y.dtype, w);
   if (!t.q8() && kernels::winograd_applies(g) &&
       kernels::winograd_pays(g, kernels::kernel_config().gemm->f32.mr)) {
     auto ww = std::make_unique<kernels::WinogradWeights>();
@@ -272,7 +285,7 @@ std::unique_ptr<Step> dense_step(const Node& n, const Binder& bind) {
   g.batch = x.numel() / kk;
   g.in_c = g.in_pixel_stride = kk;
   g.out_c = g.out_pixel_stride = nn;
-  GemmType t = gemm_type(n, x.dtype, y.dtype);
+  GemmType t = gemm_type(n, x.dtype, y.dtype, bv);
   float alpha = gemm ? n.attrs.f("alpha", 1.f) : 1.f, beta = gemm ? n.attrs.f("beta", 1.f) : 1.f;
   if (is_int8(x.dtype) && (alpha != 1.f || beta != 1.f)) fail(n, "int8 Gemm with alpha/beta != 1");
   auto pw = pack_weights(n, t, {bv->data.get(), &bv->quant, nn, kk, trans_b ? kk : 1, trans_b ? 1 : nn}, c, alpha, beta);

@@ -7,6 +7,7 @@
 # through, so `QCC_ISA=avx2 tools/bench_ab.sh ...` compares the AVX2 variants. Prints every
 # round's ms/batch and, per model, the median over rounds of NEW / OLD (below 1: NEW is faster).
 set -euo pipefail
+. "$(dirname "$0")/bench_lib.sh"
 usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
 rounds=3 iters=3 batch=16
 args=()
@@ -25,18 +26,12 @@ models=("${args[@]:2}")
 for bin in "$old" "$new"; do [ -x "$bin" ] || { echo "bench_ab.sh: '$bin' is not an executable" >&2; exit 2; }; done
 for m in "${models[@]}"; do [ -f "$m" ] || { echo "bench_ab.sh: no model '$m'" >&2; exit 2; }; done
 
-time_of() {  # binary model -> median ms/batch
-  local out
-  out=$("$1" bench "$2" --batch "$batch" --iters "$iters" --warmup 1) || { echo "bench_ab.sh: $1 bench $2 failed" >&2; exit 1; }
-  grep -o 'median [0-9.]*' <<<"$out" | cut -d' ' -f2
-}
-
 declare -A ratios
 printf '%-6s %-40s %12s %12s %9s\n' round model old_ms new_ms new/old
 for r in $(seq "$rounds"); do
   for m in "${models[@]}"; do
-    a=$(time_of "$old" "$m")
-    b=$(time_of "$new" "$m")
+    a=$(qcc_ms "$old" "$m")
+    b=$(qcc_ms "$new" "$m")
     q=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.3f", b / a }')
     ratios[$m]+="$q "
     printf '%-6s %-40s %12s %12s %9s\n' "$r" "$(basename "$m")" "$a" "$b" "$q"
@@ -45,6 +40,5 @@ done
 echo
 printf '%-40s %s\n' model "median new/old over $rounds rounds"
 for m in "${models[@]}"; do
-  med=$(tr ' ' '\n' <<<"${ratios[$m]}" | grep . | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-  printf '%-40s %s\n' "$(basename "$m")" "$med"
+  printf '%-40s %s\n' "$(basename "$m")" "$(median "${ratios[$m]}")"
 done

@@ -2,6 +2,8 @@
 // runs): each case must end with a one-line error and a non-zero exit code, or succeed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -10,11 +12,12 @@
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION  // here once; cli_test_util.h includes stb_image_write.h
 #include "cli/cli_test_util.h"
+#include "cli/commands.h"
 #include "frontend/file_io.h"
 #include "frontend/onnx_export.h"
+#include "frontend/onnx_import.h"
 #include "graph_builder.h"
 #include "onnx_builder.h"
-#include "cli/commands.h"
 
 namespace qcc {
 namespace {
@@ -82,6 +85,29 @@ TEST_F(CliTest, ThreadCountsOutsideTheRangeAreUsageErrors) {
       qcc({"bench", model_, "--threads", "1", "--iters", "1", "--warmup", "0", "--batch", "1"})
           .code,
       0);
+}
+
+TEST_F(CliTest, SevenBitWeightsStayWithinMinus63To63) {
+  expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o",
+                      path("q6.onnx"), "--weight-bits", "6"}),
+                 2, "--weight-bits must be 7 or 8");
+  ASSERT_EQ(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o", path("q7.onnx"),
+                 "--weight-bits", "7", "--report", path("q7.json")})
+                .code,
+            0);
+  Graph g = import_onnx_file(path("q7.onnx"));
+  int weights = 0;
+  for (const auto& v : g.values()) {
+    const bool weight = v->name.size() > 2 && v->name.compare(v->name.size() - 2, 2, "_q") == 0;
+    if (!v->is_constant() || v->dtype != DType::s8 || !weight) continue;
+    const int8_t* q = v->data->data<int8_t>();
+    int peak = 0;
+    for (int64_t i = 0; i < v->data->numel(); ++i) peak = std::max(peak, std::abs(int{q[i]}));
+    EXPECT_EQ(peak, 63) << v->name;  // per-channel scales put each channel's largest at +-63
+    ++weights;
+  }
+  EXPECT_EQ(weights, 1) << "the classifier's weights";
+  EXPECT_NE(read(path("q7.json")).find("\"weight_bits\": 7"), std::string::npos);
 }
 
 TEST_F(CliTest, FlagsTakeNoValue) {

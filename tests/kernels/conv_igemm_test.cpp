@@ -36,7 +36,7 @@ class ConvTester {
     const int64_t m = g_.m(), k = g_.k(), n = g_.out_c, in_n = g_.batch * g_.in_h * g_.in_w * g_.in_c;
     // Quantized-valued data (small integers) so float and int paths see exact products.
     std::uniform_int_distribution<int> act(signed_a ? -128 : 0, type.a == AType::u8 ? 255 : 127),
-        wgt(-128, 127);
+        wgt(type.w7 ? -63 : -128, type.w7 ? 63 : 127);
     std::vector<float> x(in_n), w(n * k), bias(n);
     for (auto& v : x) v = q8 ? act(rng) : std::uniform_real_distribution<float>(-1, 1)(rng);
     for (auto& v : w) v = q8 ? wgt(rng) : std::uniform_real_distribution<float>(-1, 1)(rng);

@@ -1,5 +1,6 @@
 // Each SIMD micro-kernel against the scalar reference with the same tile shape, on random sizes:
-// partial rows and columns, K of 1..40 (int8: multiples of 4), several taps, padded ldc.
+// partial rows and columns, K of 1..40 (int8: multiples of 4, odd and even group counts), several
+// taps, padded ldc; int8 with 8-bit weights and with 7-bit ones (-63..63, the w7 kernels).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -35,7 +36,7 @@ class UkernelTester {
     std::vector<std::vector<uint8_t>> flipped = rows;
     std::uniform_real_distribution<float> fd(-1.f, 1.f);
     std::uniform_int_distribution<int> act(signed_a ? -128 : 0, type_.a == AType::u8 ? 255 : 127),
-        wgt(-128, 127);
+        wgt(type_.w7 ? -63 : -128, type_.w7 ? 63 : 127);
     for (size_t i = 0; i < rows.size(); ++i) {
       for (int64_t k = 0; k < c.kc; ++k) {
         if (q8) {

@@ -28,13 +28,15 @@ inline std::vector<const kernels::UkernelSet*> runnable_sets() {
   return sets;
 }
 
-/// Every micro-kernel type: f32, f16 and the nine int8 (A, C) combinations.
+/// Every micro-kernel type: f32, f16 and the nine int8 (A, C) combinations, each with 8- and
+/// 7-bit weights.
 inline std::vector<kernels::GemmType> all_gemm_types() {
   using kernels::AType;
   using kernels::CType;
   std::vector<kernels::GemmType> t = {kernels::kGemmF32, kernels::kGemmF16};
-  for (AType a : {AType::u7, AType::u8, AType::s8})
-    for (CType c : {CType::s8, CType::u8, CType::f32}) t.push_back({a, c});
+  for (bool w7 : {false, true})
+    for (AType a : {AType::u7, AType::u8, AType::s8})
+      for (CType c : {CType::s8, CType::u8, CType::f32}) t.push_back({a, c, w7});
   return t;
 }
 
@@ -42,7 +44,8 @@ inline std::string gemm_type_name(kernels::GemmType t) {
   static const char* a[] = {"f32", "f16", "u7", "u8", "s8"};
   static const char* c[] = {"f32", "f16", "s8", "u8"};
   if (!t.q8()) return a[static_cast<int>(t.a)];
-  return std::string(a[static_cast<int>(t.a)]) + "_" + c[static_cast<int>(t.c)] + "out";
+  return std::string(a[static_cast<int>(t.a)]) + "_" + c[static_cast<int>(t.c)] + "out" +
+         (t.w7 ? "_w7" : "");
 }
 
 }  // namespace qcc::test

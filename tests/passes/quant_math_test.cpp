@@ -39,6 +39,22 @@ TEST(QuantMathTest, PerChannelWeightsUseTheirOwnRange) {
   EXPECT_EQ(t.q[3], static_cast<int8_t>(std::nearbyint(-0.02f / (1.f / 127))));
 }
 
+TEST(QuantMathTest, SevenBitWeightsSpanMinus63To63) {
+  std::vector<float> w = {1.f, -0.5f, 0.26f, -0.02f, 0.6f, -3.f};  // two channels of three
+  WeightQuant c = quantize_weights(w, 2, true, {}, 63);
+  ASSERT_EQ(c.scale.size(), 2u);
+  EXPECT_FLOAT_EQ(c.scale[0], 1.f / 63);
+  EXPECT_FLOAT_EQ(c.scale[1], 3.f / 63);
+  EXPECT_EQ(c.q[0], 63);
+  EXPECT_EQ(c.q[5], -63);
+  EXPECT_EQ(c.q[2], 16);  // 0.26 * 63 = 16.38
+  EXPECT_EQ(quantize_symmetric(-1000.f, 1.f, 63), -63);
+  // A widened scale (bias floor) keeps every value inside the range too.
+  WeightQuant f = quantize_weights(w, 2, true, {0.f, 1.f}, 63);
+  EXPECT_EQ(f.widened, 1);
+  EXPECT_EQ(f.q[5], -3);
+}
+
 TEST(QuantMathTest, ExpectedOutputErrorOfQuantizedWeights) {
   // Conv [2 outputs][2 inputs][2 taps]; the second input channel has mean 3, the first 0.
   const std::vector<float> w = {0.1f, 0.2f, 0.3f, 0.4f, -1.f, 0.5f, 0.25f, 0.125f};

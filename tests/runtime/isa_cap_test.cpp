@@ -1,6 +1,7 @@
-// The kernel configuration decides every variant that runs: under QCC_ISA=scalar (set by CTest
-// for this test, see tests/CMakeLists.txt) every kernel-running step of an FP32, FP16 and INT8
-// model is the scalar one; without a cap, the CPU's best level runs.
+// The kernel configuration decides every variant that runs: under QCC_ISA=scalar or avx2 (set by
+// CTest for this test, see tests/CMakeLists.txt) every kernel-running step of an FP32, FP16 and
+// INT8 model is that level's; without a cap, the CPU's best level runs. 7-bit weights take the
+// level's w7 kernels where it has them (AVX2).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -14,6 +15,18 @@
 namespace qcc {
 namespace {
 
+// Kernel-running steps by ISA (only int8 convs and Gemms if `int8_gemms`) of one run of m.
+void count_isas(const Graph& m, bool int8_gemms, std::map<std::string, int>& count) {
+  Session s(m.clone(), 2);
+  Tensor x = test::small_images(2, 3);
+  Plan& plan = s.plan_for({x.shape()});
+  plan.set_profiling(true);
+  s.run({x});
+  for (const StepProfile& p : plan.profile())
+    if (!p.isa.empty() && (!int8_gemms || (p.integer && (p.op == Op::Conv || p.op == Op::Gemm))))
+      ++count[p.isa];
+}
+
 // Kernel-running steps by ISA, over an FP32, an FP16 and an INT8 version of the model.
 std::map<std::string, int> isas_that_ran() {
   Graph g = test::small_inception();
@@ -22,19 +35,22 @@ std::map<std::string, int> isas_that_ran() {
   Int8CompileOptions o;
   quantize_from_profile(q, test::small_profile(g), o);
   std::map<std::string, int> count;
-  for (Graph* m : {&g, &h, &q}) {
-    Session s(m->clone(), 2);
-    Tensor x = test::small_images(2, 3);
-    Plan& plan = s.plan_for({x.shape()});
-    plan.set_profiling(true);
-    s.run({x});
-    for (const StepProfile& p : plan.profile())
-      if (!p.isa.empty()) ++count[p.isa];
-  }
+  for (Graph* m : {&g, &h, &q}) count_isas(*m, false, count);
   return count;
 }
 
+// Skips when QCC_ISA names a level this CPU lacks (the cap cannot raise the level).
+bool cap_unavailable() {
+  const char* cap = std::getenv("QCC_ISA");
+  if (!cap) return false;
+  for (auto l : {kernels::IsaLevel::scalar, kernels::IsaLevel::avx2, kernels::IsaLevel::avx512vnni})
+    if (std::strcmp(kernels::isa_level_name(l), cap) == 0)
+      return kernels::kernel_config_for(l) == nullptr;
+  return false;
+}
+
 TEST(IsaCapTest, EveryKernelFollowsTheConfiguration) {
+  if (cap_unavailable()) GTEST_SKIP() << "this CPU lacks " << std::getenv("QCC_ISA");
   const char* cap = std::getenv("QCC_ISA");
   const std::string want = kernels::isa_level_name(kernels::kernel_config().level);
   if (cap) {
@@ -46,6 +62,25 @@ TEST(IsaCapTest, EveryKernelFollowsTheConfiguration) {
   EXPECT_GE(ran.begin()->second, 3 * 6 + 6) << "convs, classifiers and pools of all three models";
   EXPECT_EQ(kernels::kernel_config().describe(),
             "gemm=" + want + " winograd=" + want + " pool=" + want + " convert=" + (want == "scalar" ? "scalar" : "avx2"));
+}
+
+TEST(IsaCapTest, SevenBitWeightsRunTheLevelsW7Kernels) {
+  if (cap_unavailable()) GTEST_SKIP() << "this CPU lacks " << std::getenv("QCC_ISA");
+  Graph g = test::small_inception(), q = g.clone();
+  Int8CompileOptions o;
+  o.weight_bits = 7;
+  quantize_from_profile(q, test::small_profile(g), o);
+  std::map<std::string, int> ran;
+  count_isas(q, true, ran);
+  // The level's w7 variant where it has one (AVX2: "avx2-w7"), else its only int8 kernels.
+  const kernels::UkernelSet& set = *kernels::kernel_config().gemm;
+  const std::string want = set.get({kernels::AType::u8, kernels::CType::u8, true}).isa;
+  ASSERT_EQ(ran.size(), 1u) << "one int8 GEMM variant for every layer";
+  EXPECT_EQ(ran.begin()->first, want);
+  EXPECT_EQ(ran.begin()->second, 6) << "5 convs and the classifier";
+  if (kernels::kernel_config().level == kernels::IsaLevel::avx2) {
+    EXPECT_EQ(want, "avx2-w7");
+  }
 }
 
 }  // namespace
