@@ -19,7 +19,20 @@ constexpr int kMaxTileRows = 32;  // the largest micro-kernel tile (checked by p
 int a_elem_bytes(GemmType t) { return t.q8() ? 1 : 4; }
 // Bytes of one element of the input tensor (and of B).
 int in_elem_bytes(GemmType t) { return t.a == AType::f32 ? 4 : t.a == AType::f16 ? 2 : 1; }
-int b_elem_bytes(GemmType t) { return in_elem_bytes(t); }
+// Bytes of one packed B element: int8 weights are widened to int16 for pair kernels.
+int b_elem_bytes(GemmType t, const Ukernel& uk) {
+  return t.q8() && uk.pair_lanes ? 2 : in_elem_bytes(t);
+}
+
+// Element index of B's (k, column j) within a panel of nr columns (see gemm_ukernel.h): float
+// [k][nr]; int8 [k/4][nr][4]; int16 pairs [k/4][block of P columns][k % 2][P][(k % 4) / 2].
+int64_t b_index(int64_t k, int64_t j, bool q8, int nr, int pair_lanes) {
+  if (!q8) return k * nr + j;
+  const int64_t group = (k / 4) * nr * 4;
+  if (!pair_lanes) return group + j * 4 + k % 4;
+  const int64_t p = pair_lanes;
+  return group + (j / p) * 4 * p + (k % 2) * 2 * p + (j % p) * 2 + (k % 4) / 2;
+}
 int out_elem_bytes(GemmType t) { return t.c == CType::f32 ? 4 : t.c == CType::f16 ? 2 : 1; }
 
 int64_t packed_row_elems(const ConvArgs& a) { return a.w->k_padded; }
@@ -214,19 +227,23 @@ void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst) {
 }  // namespace
 
 const uint8_t* PackedWeights::panel(int64_t p) const {
-  return b.data() + p * k_padded * uk.nr * b_elem_bytes(type);
+  return b.data() + p * k_padded * uk.nr * b_elem_bytes(type, uk);
 }
 
 void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t stride_k, GemmType t,
             const Ukernel& uk, PackedWeights& out) {
-  const int elem = b_elem_bytes(t), nr = uk.nr;
+  const int elem = b_elem_bytes(t, uk), nr = uk.nr;
+  const bool q8 = t.q8();
   if (uk.mr < 1 || uk.mr > kMaxTileRows)
     throw std::logic_error("micro-kernel tile of " + std::to_string(uk.mr) + " rows");
+  if (uk.pair_lanes && nr % uk.pair_lanes)
+    throw std::logic_error("micro-kernel panel of " + std::to_string(nr) +
+                           " columns in pair blocks of " + std::to_string(uk.pair_lanes));
   out.type = t;
   out.uk = uk;
   out.n = n;
   out.k = k;
-  out.k_padded = elem == 1 ? (k + 3) / 4 * 4 : k;
+  out.k_padded = q8 ? (k + 3) / 4 * 4 : k;
   out.panels = (n + nr - 1) / nr;
   out.b.assign(out.panels * out.k_padded * nr * elem, 0);
   const uint8_t* s = static_cast<const uint8_t*>(src);
@@ -234,12 +251,16 @@ void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t str
     int64_t p = col / nr, j = col % nr;
     uint8_t* panel = out.b.data() + p * out.k_padded * nr * elem;
     for (int64_t kk = 0; kk < k; ++kk) {
-      // float: [k][nr]; int8: [k/4][nr][4]
-      int64_t idx = elem == 1 ? (kk / 4) * nr * 4 + j * 4 + kk % 4 : kk * nr + j;
-      std::memcpy(panel + idx * elem, s + (col * stride_n + kk * stride_k) * elem, elem);
+      const uint8_t* from = s + (col * stride_n + kk * stride_k) * in_elem_bytes(t);
+      uint8_t* to = panel + b_index(kk, j, q8, nr, uk.pair_lanes) * elem;
+      if (elem == 2 && q8) {
+        const int16_t wide = static_cast<int8_t>(*from);
+        std::memcpy(to, &wide, 2);
+      } else {
+        std::memcpy(to, from, elem);
+      }
     }
   }
-  bool q8 = elem == 1;
   out.bias_f32.assign(q8 ? 0 : out.panels * nr, 0.f);
   out.bias_s32.assign(q8 ? out.panels * nr : 0, 0);
   out.scale.assign(q8 ? out.panels * nr : 0, 0.f);
@@ -252,8 +273,13 @@ void set_q8_epilogue(PackedWeights& w, const int32_t* bias, const float* scale, 
     int64_t p = col / nr, j = col % nr;
     int64_t sum = 0;
     if (offset) {
-      const int8_t* panel = reinterpret_cast<const int8_t*>(w.panel(p));
-      for (int64_t kk = 0; kk < w.k_padded; ++kk) sum += panel[(kk / 4) * nr * 4 + j * 4 + kk % 4];
+      const uint8_t* panel = w.panel(p);
+      for (int64_t kk = 0; kk < w.k_padded; ++kk) {
+        const int64_t i = b_index(kk, j, true, nr, w.uk.pair_lanes);
+        int16_t wide = 0;
+        if (w.uk.pair_lanes) std::memcpy(&wide, panel + 2 * i, 2);
+        sum += w.uk.pair_lanes ? wide : static_cast<int8_t>(panel[i]);
+      }
     }
     w.bias_s32[p * nr + j] = saturate_cast<int32_t>(static_cast<double>(bias[col]) - static_cast<double>(offset * sum));
     w.scale[p * nr + j] = scale[col];

@@ -3,7 +3,8 @@
 // A is given as `taps` segments of `kc` elements per row: a[tap * mr + r] points at row r's
 // segment for that tap (implicit GEMM: a conv tap's input pixel; a padded tap points at zeros).
 // B is prepacked in panels of NR columns, K-major: for float, [K][NR] elements; for int8,
-// [K/4][NR][4] bytes (4 consecutive k of one column together: the vpdpbusd operand order).
+// [K/4][NR][4] bytes (4 consecutive k of one column together: the vpdpbusd operand order), or
+// int16 pairs for kernels with pair_lanes.
 // Rows >= m and columns >= n are computed on valid memory but never stored.
 //
 // Types (A / B / C):
@@ -63,6 +64,10 @@ struct Ukernel {
   /// s8 A only: the kernel is the unsigned one and expects A ^ 0x80 (= a + 128) with the bias
   /// already lowered by 128 * sum(w) per column (the VNNI trick; set_q8_epilogue does it).
   bool flip_signed_input = false;
+  /// int8 B widened to int16 at packing, in blocks of this many columns (0: B stays bytes): per
+  /// 4-k group and block, the columns' (k0, k2) pairs, then their (k1, k3) pairs, as vpmaddwd
+  /// takes them against A's even and odd bytes (AVX2's u8 kernels; see pack_b).
+  int pair_lanes = 0;
 };
 
 struct UkernelSet {

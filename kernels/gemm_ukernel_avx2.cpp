@@ -3,11 +3,11 @@
 // The s16 pair sums cannot saturate for u7 activations (0..127) and weights -128..127:
 // |a0 b0 + a1 b1| <= 2 * 127 * 128 = 32512 < 32767. Full u8 activations (0..255) could
 // saturate vpmaddubsw, so they (and signed ones, read as a + 128) take int16 pairs instead:
-// a's and b's even and odd bytes widened in-register and multiplied by vpmaddwd (exact:
-// 2 * 255 * 128 fits easily), as many multiply instructions as the u7 path; b is widened once
-// per K group for all rows. With 7-bit weights (-63..63) neither can saturate: u8 goes straight
-// to vpmaddubsw, and u7 adds two groups' pair sums in int16 (|sum| <= 4 * 127 * 63 = 32004)
-// before one vpmaddwd, 3 multiplies per 8 k instead of 4.
+// a's even and odd bytes widened in-register and multiplied by vpmaddwd (exact: 2 * 255 * 128
+// fits easily) against b widened to int16 pairs once, at packing (pair_lanes), as many
+// multiply instructions as the u7 path. With 7-bit weights (-63..63) neither can saturate: u8 goes
+// straight to vpmaddubsw, and u7 adds two groups' pair sums in int16 (|sum| <= 4 * 127 * 63 =
+// 32004) before one vpmaddwd, 3 multiplies per 8 k instead of 4.
 #include <immintrin.h>
 
 #include "kernels/gemm_ukernel_impl.h"
@@ -68,10 +68,6 @@ struct Avx2 {
     return _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, _mm256_set1_epi16(1)));
   }
   static constexpr bool kU8Pairs = true;
-  static void pairs_b(I b, I& even, I& odd) {
-    even = _mm256_srai_epi16(_mm256_slli_epi16(b, 8), 8);
-    odd = _mm256_srai_epi16(b, 8);
-  }
   static void pairs_a(I a, I& even, I& odd) {
     even = _mm256_and_si256(a, _mm256_set1_epi16(0xff));
     odd = _mm256_srli_epi16(a, 8);

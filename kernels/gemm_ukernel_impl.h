@@ -6,9 +6,9 @@
 //   store_u8(uint8_t*, F, n) for n <= L lanes, iload(const void*), ibcast4(const uint8_t*),
 //   dot4(I acc, I a, I b) (a x s8, 4 per lane; a in 0..255, or only 0..127 when V sets
 //   kU8Pairs), to_float(I). A V whose dot4 would be inexact or slow for a in 0..255 sets
-//   kU8Pairs and provides for u8 A instead, per 4-byte group,
-//   pairs_b(I b, I& even, I& odd): b's k0,k2 and k1,k3 bytes sign-extended to int16 pairs,
-//   pairs_a(I a, I& even, I& odd): the same for a, zero-extended, and
+//   kU8Pairs and gets u8 A's B widened to int16 pairs at packing (Ukernel::pair_lanes); it
+//   provides, per 4-byte group,
+//   pairs_a(I a, I& even, I& odd): a's k0,k2 and k1,k3 bytes zero-extended to int16 pairs, and
 //   dot_pairs(acc, a_even, b_even, a_odd, b_odd): both int16 pair products added to acc, and
 //   for 7-bit weights (W7: every b in -63..63, so dot4 is exact for a in 0..255)
 //   dot8(acc, a0, b0, a1, b1): two 4-byte groups whose int16 pair sums are added before
@@ -101,24 +101,26 @@ void ukernel_q8(const UkernelArgs& p) {
       }
     }
     for (; k < p.kc; k += 4) {
-      typename V::I bv[NV];
-      for (int v = 0; v < NV; ++v) bv[v] = V::iload(b + 4 * L * v);
-      if constexpr (kPairs) {
+      if constexpr (kPairs) {  // B as int16: per column block, the even pairs then the odd ones
         typename V::I b_even[NV], b_odd[NV];
-        for (int v = 0; v < NV; ++v) V::pairs_b(bv[v], b_even[v], b_odd[v]);
+        for (int v = 0; v < NV; ++v)
+          b_even[v] = V::iload(b + 8 * L * v), b_odd[v] = V::iload(b + 8 * L * v + 4 * L);
         for (int r = 0; r < MR; ++r) {
           typename V::I a_even, a_odd;
           V::pairs_a(V::ibcast4(a[r] + k), a_even, a_odd);
           for (int v = 0; v < NV; ++v)
             acc[r][v] = V::dot_pairs(acc[r][v], a_even, b_even[v], a_odd, b_odd[v]);
         }
+        b += 8 * NR;
       } else {
+        typename V::I bv[NV];
+        for (int v = 0; v < NV; ++v) bv[v] = V::iload(b + 4 * L * v);
         for (int r = 0; r < MR; ++r) {
           auto av = V::ibcast4(a[r] + k);
           for (int v = 0; v < NV; ++v) acc[r][v] = V::dot4(acc[r][v], av, bv[v]);
         }
+        b += 4 * NR;
       }
-      b += 4 * NR;
     }
   }
   // Everything the stores could alias (they write bytes) is read into locals first: otherwise
@@ -150,9 +152,11 @@ void ukernel_q8(const UkernelArgs& p) {
 template <class V, int MR, int NV, AType A, bool W7 = false>
 void set_q8_row(Ukernel (&row)[3], const char* isa, bool flip) {
   constexpr int NR = V::kLanes * NV;
-  row[0] = {ukernel_q8<V, MR, NV, A, int8_t, W7>, isa, MR, NR, flip};
-  row[1] = {ukernel_q8<V, MR, NV, A, uint8_t, W7>, isa, MR, NR, flip};
-  row[2] = {ukernel_q8<V, MR, NV, A, float, W7>, isa, MR, NR, flip};
+  constexpr int pairs =
+      A == AType::u8 && kU8Pairs<V> && !W7 ? V::kLanes : 0;  // as ukernel_q8's kPairs
+  row[0] = {ukernel_q8<V, MR, NV, A, int8_t, W7>, isa, MR, NR, flip, pairs};
+  row[1] = {ukernel_q8<V, MR, NV, A, uint8_t, W7>, isa, MR, NR, flip, pairs};
+  row[2] = {ukernel_q8<V, MR, NV, A, float, W7>, isa, MR, NR, flip, pairs};
 }
 
 /// The standard set for an ISA: float tile MR x (NV lanes), int8 tile QMR x (QNV lanes); isa_w7

@@ -1,6 +1,8 @@
 // Each SIMD micro-kernel against the scalar reference with the same tile shape, on random sizes:
 // partial rows and columns, K of 1..40 (int8: multiples of 4, odd and even group counts), several
 // taps, padded ldc; int8 with 8-bit weights and with 7-bit ones (-63..63, the w7 kernels).
+#include "kernels/gemm_ukernel.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,7 @@
 #include <random>
 
 #include "ir/half.h"
-#include "kernels/gemm_ukernel.h"
+#include "kernels/conv_igemm.h"
 #include "kernels/isa_sets.h"
 
 namespace qcc::kernels {
@@ -93,6 +95,14 @@ class UkernelTester {
     args.nr = uk_.nr;
     args.c = c_ref.data();
     ref_.fn(args);
+    PackedWeights wide;  // the layout of kernels that take B widened to int16 pairs
+    if (uk_.pair_lanes) {
+      std::vector<int8_t> w(uk_.nr * k_total);  // [column][k] from the byte layout [k/4][nr][4]
+      for (int64_t i = 0; i < k_total * uk_.nr; ++i)
+        w[(i / 4) % uk_.nr * k_total + i / (4 * uk_.nr) * 4 + i % 4] = b[i];
+      pack_b(w.data(), uk_.nr, k_total, k_total, 1, type_, uk_, wide);
+      args.b = wide.panel(0);
+    }
     if (signed_a && uk_.flip_signed_input) {  // VNNI: the kernel reads a + 128, bias compensated
       args.a = a_flipped.data();
       args.bias = bias_flip.data();
