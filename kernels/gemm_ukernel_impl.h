@@ -13,7 +13,7 @@
 //   for 7-bit weights (W7: every b in -63..63, so dot4 is exact for a in 0..255)
 //   dot8(acc, a0, b0, a1, b1): two 4-byte groups whose int16 pair sums are added before
 //   widening, exact for a in 0..127;
-// B is split once per K group and reused by every row.
+// B is loaded once per K group and reused by every row.
 // Accumulators stay in registers for the whole K loop; A is broadcast one element per row.
 #pragma once
 
@@ -70,12 +70,16 @@ constexpr bool kU8Pairs = requires {
   requires V::kU8Pairs;
 };
 
+/// Whether the int8 kernel for A takes int16 pairs (B widened at packing): u8 A where dot4
+/// could saturate, unless the weights have 7 bits.
+template <class V, AType A, bool W7>
+constexpr bool kPairsPath = A == AType::u8 && kU8Pairs<V> && !W7;
+
 template <class V, int MR, int NV, AType A, typename CT, bool W7>
 void ukernel_q8(const UkernelArgs& p) {
   constexpr int L = V::kLanes, NR = L * NV;
-  // u8 A needs int16 pairs where dot4 could saturate, unless the weights have 7 bits; 7-bit
-  // weights and u7 A take two groups per dot8.
-  constexpr bool kPairs = A == AType::u8 && kU8Pairs<V> && !W7;
+  // 7-bit weights and u7 A take two groups per dot8.
+  constexpr bool kPairs = kPairsPath<V, A, W7>;
   constexpr bool kDot8 = A == AType::u7 && W7;
   typename V::I acc[MR][NV];
   const int32_t* bias = static_cast<const int32_t*>(p.bias);
@@ -152,8 +156,7 @@ void ukernel_q8(const UkernelArgs& p) {
 template <class V, int MR, int NV, AType A, bool W7 = false>
 void set_q8_row(Ukernel (&row)[3], const char* isa, bool flip) {
   constexpr int NR = V::kLanes * NV;
-  constexpr int pairs =
-      A == AType::u8 && kU8Pairs<V> && !W7 ? V::kLanes : 0;  // as ukernel_q8's kPairs
+  constexpr int pairs = kPairsPath<V, A, W7> ? V::kLanes : 0;
   row[0] = {ukernel_q8<V, MR, NV, A, int8_t, W7>, isa, MR, NR, flip, pairs};
   row[1] = {ukernel_q8<V, MR, NV, A, uint8_t, W7>, isa, MR, NR, flip, pairs};
   row[2] = {ukernel_q8<V, MR, NV, A, float, W7>, isa, MR, NR, flip, pairs};
