@@ -108,6 +108,8 @@ TEST_F(CliTest, SevenBitWeightsStayWithinMinus63To63) {
   }
   EXPECT_EQ(weights, 1) << "the classifier's weights";
   EXPECT_NE(read(path("q7.json")).find("\"weight_bits\": 7"), std::string::npos);
+  ASSERT_EQ(qcc({"report", path("q7.json"), "-o", path("q7.html")}).code, 0);
+  EXPECT_NE(read(path("q7.html")).find("7-bit weights"), std::string::npos);
 }
 
 TEST_F(CliTest, FlagsTakeNoValue) {
