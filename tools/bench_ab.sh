@@ -10,19 +10,10 @@ set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
 usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
 rounds=3 iters=3 batch=16
-args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds=$2; shift 2 ;;
-    --iters) iters=$2; shift 2 ;;
-    --batch) batch=$2; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
-if [ ${#args[@]} -lt 3 ]; then usage >&2; exit 2; fi
-old=${args[0]} new=${args[1]}
-models=("${args[@]:2}")
+parse_bench_args "$@"
+if [ ${#positional[@]} -lt 3 ]; then usage >&2; exit 2; fi
+old=${positional[0]} new=${positional[1]}
+models=("${positional[@]:2}")
 for bin in "$old" "$new"; do [ -x "$bin" ] || { echo "bench_ab.sh: '$bin' is not an executable" >&2; exit 2; }; done
 for m in "${models[@]}"; do [ -f "$m" ] || { echo "bench_ab.sh: no model '$m'" >&2; exit 2; }; done
 

@@ -13,16 +13,8 @@ set -euo pipefail
 usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; }
 QCC=${QCC:-$(cd "$(dirname "$0")/.." && pwd)/build/cli/qcc}
 rounds=5 iters=3 batch=16
-models=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --rounds) rounds=$2; shift 2 ;;
-    --iters) iters=$2; shift 2 ;;
-    --batch) batch=$2; shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) models+=("$1"); shift ;;
-  esac
-done
+parse_bench_args "$@"
+models=("${positional[@]}")
 if [ ${#models[@]} -lt 2 ]; then usage >&2; exit 2; fi
 [ -x "$QCC" ] || { echo "bench_models.sh: '$QCC' is not an executable" >&2; exit 2; }
 for m in "${models[@]}"; do [ -f "$m" ] || { echo "bench_models.sh: no model '$m'" >&2; exit 2; }; done
