@@ -17,6 +17,12 @@ const char* isa_level_name(IsaLevel l) {
   return "?";
 }
 
+std::optional<IsaLevel> isa_level_named(const char* name) {
+  for (IsaLevel l : {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx512vnni})
+    if (!std::strcmp(name, isa_level_name(l))) return l;
+  return std::nullopt;
+}
+
 namespace {
 
 bool cpu_has(IsaLevel l) {
@@ -50,8 +56,7 @@ IsaLevel chosen_level() {
     if (cpu_has(l)) best = l;
   const char* cap = std::getenv("QCC_ISA");
   if (!cap || !*cap) return best;
-  for (IsaLevel l : {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx512vnni})
-    if (!std::strcmp(cap, isa_level_name(l))) return l < best ? l : best;
+  if (const std::optional<IsaLevel> l = isa_level_named(cap)) return *l < best ? *l : best;
   throw std::runtime_error(std::string("QCC_ISA='") + cap + "': expected scalar, avx2 or avx512vnni");
 }
 

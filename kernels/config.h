@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "kernels/gemm_ukernel.h"
@@ -45,6 +46,8 @@ struct WinogradKernels {
 /// avx512vnni = AVX-512 F/BW/VL/DQ + VNNI (a CPU with AVX-512 but no VNNI runs avx2).
 enum class IsaLevel { scalar, avx2, avx512vnni };
 const char* isa_level_name(IsaLevel l);
+/// The level called `name` (as QCC_ISA spells it); nullopt for an unknown name.
+std::optional<IsaLevel> isa_level_named(const char* name);
 
 struct KernelConfig {
   IsaLevel level;

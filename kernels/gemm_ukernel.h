@@ -46,6 +46,9 @@ struct UkernelArgs {
 enum class AType : uint8_t { f32, f16, u7, u8, s8 };
 enum class CType : uint8_t { f32, f16, s8, u8 };
 
+/// The largest |weight| of 7-bit weights (GemmType::w7): what keeps AVX2's vpmaddubsw sums exact.
+constexpr int kW7Max = 63;
+
 struct GemmType {
   AType a = AType::f32;
   CType c = CType::f32;

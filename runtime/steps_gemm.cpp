@@ -1,17 +1,19 @@
 // Conv (NHWC), Gemm and MatMul with constant weights bound to the packed implicit-GEMM kernels;
 // Gemm/MatMul with runtime B fall back to the reference matmul.
-#include <algorithm>
-#include <optional>
-#include <cmath>
-#include <cstring>
-#include <stdexcept>
 #include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <stdexcept>
 
 #include "ir/shape_inference.h"
 #include "kernels/config.h"
 #include "kernels/conv_igemm.h"
-#include "kernels/winograd.h"
 #include "kernels/elementwise.h"
+#include "kernels/winograd.h"
 #include "passes/quant_math.h"
 #include "runtime/step.h"
 
@@ -114,7 +116,8 @@ bool is_int8(DType t) { return t == DType::s8 || t == DType::u8; }
 bool weights_fit_7_bits(const Value* w) {
   if (w->dtype != DType::s8) return false;
   const int8_t* q = w->data->data<int8_t>();
-  return std::all_of(q, q + w->data->numel(), [](int8_t x) { return x >= -63 && x <= 63; });
+  return std::all_of(q, q + w->data->numel(),
+                     [](int8_t x) { return std::abs(x) <= kernels::kW7Max; });
 }
 
 // The kernel family for a node's input/output types and weights w. An s8 input the producer

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <map>
 
 #include "kernels/config.h"
@@ -42,11 +41,8 @@ std::map<std::string, int> isas_that_ran() {
 // Skips when QCC_ISA names a level this CPU lacks (the cap cannot raise the level).
 bool cap_unavailable() {
   const char* cap = std::getenv("QCC_ISA");
-  if (!cap) return false;
-  for (auto l : {kernels::IsaLevel::scalar, kernels::IsaLevel::avx2, kernels::IsaLevel::avx512vnni})
-    if (std::strcmp(kernels::isa_level_name(l), cap) == 0)
-      return kernels::kernel_config_for(l) == nullptr;
-  return false;
+  const auto level = cap ? kernels::isa_level_named(cap) : std::nullopt;
+  return level && kernels::kernel_config_for(*level) == nullptr;
 }
 
 TEST(IsaCapTest, EveryKernelFollowsTheConfiguration) {
