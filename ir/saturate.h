@@ -18,4 +18,11 @@ T saturate_cast(double x) {
   return static_cast<T>(x);
 }
 
+/// A requantization multiplier (a ratio of scales, each positive and finite) with an overflow
+/// to +inf replaced by the largest float: 0 * inf would be NaN for a zero sum, while the largest
+/// float gives 0 there and saturates every other sum as inf would.
+inline float saturate_multiplier(float m) {
+  return m <= std::numeric_limits<float>::max() ? m : std::numeric_limits<float>::max();
+}
+
 }  // namespace qcc

@@ -11,6 +11,7 @@
 #include <vector>
 #include <xsimd/xsimd.hpp>
 
+#include "ir/saturate.h"
 #include "kernels/config.h"
 #include "kernels/convert.h"
 #include "kernels/int8_lanes.h"
@@ -232,7 +233,7 @@ struct Pool {
         },
         [&](const std::vector<const C*>& cols, const Span& rs, const Span& cs, T* y) {
           const int64_t count = g.count_include_pad ? rs.in_pads * cs.in_pads : rs.valid * cs.valid;
-          const Requant rq{average_scale(count) * q.in_scale / q.out_scale,
+          const Requant rq{saturate_multiplier(average_scale(count) * q.in_scale / q.out_scale),
                            static_cast<int32_t>(rs.valid * cs.valid) * q.in_zero, q.out_zero};
           average_taps(cols, g.c, rq, y);
         });

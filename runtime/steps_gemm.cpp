@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "ir/saturate.h"
 #include "ir/shape_inference.h"
 #include "kernels/config.h"
 #include "kernels/conv_igemm.h"
@@ -192,7 +193,7 @@ std::unique_ptr<PackedWeights> pack_weights(const Node& n, GemmType t, const Wei
   std::vector<float> mult(w.n);
   for (int64_t i = 0; i < w.n; ++i) {
     float sw = qw.scale[qw.per_tensor() ? 0 : i];
-    mult[i] = sx * sw / sy;
+    mult[i] = saturate_multiplier(sx * sw / sy);
     if (!bias) continue;
     if (bias->dtype == DType::s32)
       b32[i] = bias->data->data<int32_t>()[bias->shape.empty() || bias->data->numel() == 1 ? 0 : i];

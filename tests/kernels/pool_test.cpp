@@ -150,6 +150,39 @@ TEST_P(PoolTest, Uint8MaxIsExactAndAverageRequantizes) {
                               test::runnable_configs()[0]->pool->avgpool_u8);
 }
 
+// Found by fuzz_import: an output scale so small that in_scale / out_scale overflows float made
+// the multiplier +inf and a zero sum 0 * inf = NaN (undefined as an int). Zero sums must give the
+// output zero point, the others saturate, the same bytes in every variant.
+TEST_P(PoolTest, Int8AverageWithAnOverflowingScaleRatioSaturates) {
+  if (!k()) GTEST_SKIP() << "ISA not available on this CPU";
+  PoolGeom g;
+  g.in_h = g.in_w = 4, g.c = 19, g.k_h = g.k_w = 3, g.pad_t = g.pad_l = g.pad_b = g.pad_r = 1;
+  g.out_h = g.out_w = 4, g.in_pixel_stride = g.out_pixel_stride = g.c;
+  std::vector<int8_t> x(g.in_h * g.in_w * g.c), y(x.size()), y_scalar(x.size());
+  for (size_t i = 0; i < x.size(); ++i)
+    x[i] = static_cast<int8_t>(i % 3) - 1;  // -1, 0, 1: some sums 0
+  for (size_t i = 0; i < x.size(); i += 2 * g.c) std::fill_n(x.begin() + i, g.c, int8_t{0});
+  const QuantPair q{0.02f, 1.4e-43f, 0, 5};
+  k()->avgpool_s8(g, x.data(), y.data(), q, 0, g.rows());
+  test::runnable_configs()[0]->pool->avgpool_s8(g, x.data(), y_scalar.data(), q, 0, g.rows());
+  int zeros = 0;
+  for (int64_t oh = 0; oh < g.out_h; ++oh)
+    for (int64_t ow = 0; ow < g.out_w; ++ow)
+      for (int64_t c = 0; c < g.c; ++c) {
+        const int64_t o = (oh * g.out_w + ow) * g.c + c;
+        double sum = 0;
+        for (int64_t i = -1; i <= 1; ++i)
+          for (int64_t j = -1; j <= 1; ++j)
+            if (oh + i >= 0 && oh + i < g.in_h && ow + j >= 0 && ow + j < g.in_w)
+              sum += x[((oh + i) * g.in_w + ow + j) * g.c + c];
+        const int want = sum == 0 ? 5 : sum > 0 ? 127 : -128;
+        zeros += sum == 0;
+        ASSERT_EQ(y[o], want) << oh << "," << ow << "," << c;
+        ASSERT_EQ(y[o], y_scalar[o]);
+      }
+  EXPECT_GT(zeros, 0) << "the case must include zero sums";
+}
+
 // 0: scalar, 1: avx2, 2: avx512vnni (the levels this CPU has, in order; missing ones skip).
 INSTANTIATE_TEST_SUITE_P(AllIsas, PoolTest, ::testing::Values(0, 1, 2));
 
