@@ -12,13 +12,15 @@ const char* isa_level_name(IsaLevel l) {
   switch (l) {
     case IsaLevel::scalar: return "scalar";
     case IsaLevel::avx2: return "avx2";
+    case IsaLevel::avx2vnni:
+      return "avx2vnni";
     case IsaLevel::avx512vnni: return "avx512vnni";
   }
   return "?";
 }
 
 std::optional<IsaLevel> isa_level_named(const char* name) {
-  for (IsaLevel l : {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx512vnni})
+  for (IsaLevel l : kIsaLevels)
     if (!std::strcmp(name, isa_level_name(l))) return l;
   return std::nullopt;
 }
@@ -31,6 +33,8 @@ bool cpu_has(IsaLevel l) {
   switch (l) {
     case IsaLevel::scalar: return true;
     case IsaLevel::avx2: return avx2;
+    case IsaLevel::avx2vnni:
+      return avx2 && f.avxvnni;
     case IsaLevel::avx512vnni: return avx2 && f.avx512_core() && f.avx512vnni;
   }
   return false;
@@ -43,21 +47,30 @@ KernelConfig make(IsaLevel l) {
       return {l, &scalar_gemm, &pool_kernels_scalar(), &convert_kernels_scalar(), &winograd_kernels_scalar()};
     case IsaLevel::avx2:
       return {l, &ukernels_avx2(), &pool_kernels_avx2(), &convert_kernels_avx2(), &winograd_kernels_avx2()};
+    case IsaLevel::avx2vnni:  // only the int8 multiply differs from AVX2
+      return {l, &ukernels_avx2vnni(), &pool_kernels_avx2(), &convert_kernels_avx2(),
+              &winograd_kernels_avx2()};
     case IsaLevel::avx512vnni:  // F16C conversions are the AVX2 ones (one instruction either way)
       return {l, &ukernels_avx512(), &pool_kernels_avx512(), &convert_kernels_avx2(), &winograd_kernels_avx512()};
   }
   return make(IsaLevel::scalar);
 }
 
-// The best level the CPU has, capped by QCC_ISA (an unknown value is an error, not ignored).
+// The best level the CPU has at or below QCC_ISA's (an unknown value is an error, not ignored).
 IsaLevel chosen_level() {
-  IsaLevel best = IsaLevel::scalar;
-  for (IsaLevel l : {IsaLevel::avx2, IsaLevel::avx512vnni})
-    if (cpu_has(l)) best = l;
   const char* cap = std::getenv("QCC_ISA");
-  if (!cap || !*cap) return best;
-  if (const std::optional<IsaLevel> l = isa_level_named(cap)) return *l < best ? *l : best;
-  throw std::runtime_error(std::string("QCC_ISA='") + cap + "': expected scalar, avx2 or avx512vnni");
+  IsaLevel limit = IsaLevel::avx512vnni;
+  if (cap && *cap) {
+    const std::optional<IsaLevel> l = isa_level_named(cap);
+    if (!l)
+      throw std::runtime_error(std::string("QCC_ISA='") + cap +
+                               "': expected scalar, avx2, avx2vnni or avx512vnni");
+    limit = *l;
+  }
+  IsaLevel best = IsaLevel::scalar;
+  for (IsaLevel l : kIsaLevels)
+    if (l <= limit && cpu_has(l)) best = l;
+  return best;
 }
 
 }  // namespace
@@ -73,7 +86,8 @@ const KernelConfig& kernel_config() {
 }
 
 const KernelConfig* kernel_config_for(IsaLevel level) {
-  static const KernelConfig all[] = {make(IsaLevel::scalar), make(IsaLevel::avx2), make(IsaLevel::avx512vnni)};
+  static const KernelConfig all[] = {make(IsaLevel::scalar), make(IsaLevel::avx2),
+                                     make(IsaLevel::avx2vnni), make(IsaLevel::avx512vnni)};
   return cpu_has(level) ? &all[static_cast<int>(level)] : nullptr;
 }
 

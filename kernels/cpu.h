@@ -4,7 +4,7 @@
 namespace qcc::kernels {
 
 struct CpuFeatures {
-  bool avx2 = false, fma = false, f16c = false;
+  bool avx2 = false, fma = false, f16c = false, avxvnni = false;
   bool avx512f = false, avx512bw = false, avx512vl = false, avx512dq = false, avx512vnni = false;
   bool avx512_core() const { return avx512f && avx512bw && avx512vl && avx512dq && fma && f16c; }
 };

@@ -19,7 +19,8 @@
 //       vpmaddubsw (2 * 255 * 63 < 32767) and, for u7 A, adds two groups' int16 pair sums
 //       before widening (4 * 127 * 63 < 32767): 3 instead of 4 multiplies per 8 k
 //
-// Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-512: 12x32).
+// Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-VNNI: 6x16;
+// AVX-512: 12x32).
 #pragma once
 
 #include <cstddef>
@@ -85,6 +86,8 @@ struct UkernelSet {
 UkernelSet ukernels_ref(int mr, int nr);
 /// AVX2 + FMA + F16C kernels (int8 through vpmaddubsw/vpmaddwd; w7 kernels for 7-bit weights).
 const UkernelSet& ukernels_avx2();
+/// AVX2 + AVX-VNNI kernels (int8 through the 256-bit vpdpbusd).
+const UkernelSet& ukernels_avx2vnni();
 /// AVX-512 kernels (int8 through AVX512-VNNI vpdpbusd).
 const UkernelSet& ukernels_avx512();
 

@@ -36,6 +36,9 @@ Peaks measure_level(IsaLevel level) {
     case IsaLevel::avx512vnni:
       p = {measure(peak::fma_avx512), measure(peak::int8_avx512), "vpdpbusd"};
       break;
+    case IsaLevel::avx2vnni:
+      p = {measure(peak::fma_avx2), measure(peak::int8_avx2vnni), "vpdpbusd (256-bit)"};
+      break;
     case IsaLevel::avx2:
       p = {measure(peak::fma_avx2), measure(peak::int8_avx2), "vpmaddubsw+vpmaddwd+vpaddd"};
       break;

@@ -4,11 +4,12 @@
 #   tools/bench_ab.sh OLD_QCC NEW_QCC MODEL.onnx... [--rounds 3] [--iters 3] [--batch 16]
 #
 # Each round runs every model with OLD then NEW (`qcc bench`, warm-up 1); the environment passes
-# through, so `QCC_ISA=avx2 tools/bench_ab.sh ...` compares the AVX2 variants. Prints every
-# round's ms/batch and, per model, the median over rounds of NEW / OLD (below 1: NEW is faster).
+# through, so `QCC_ISA=avx2 tools/bench_ab.sh ...` compares the AVX2 variants; two ISA levels of
+# one binary compare through wrappers (`QCC_ISA=avx2 exec qcc "$@"`). Prints every round's
+# ms/batch and, per model, the median over rounds of NEW / OLD (below 1: NEW is faster).
 set -euo pipefail
 . "$(dirname "$0")/bench_lib.sh"
-usage() { sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
 rounds=3 iters=3 batch=16
 parse_bench_args "$@"
 if [ ${#positional[@]} -lt 3 ]; then usage >&2; exit 2; fi

@@ -178,9 +178,9 @@ class ConvTester {
 class ConvTest : public ::testing::TestWithParam<std::tuple<int, GemmType>> {};
 
 TEST_P(ConvTest, MatchesDirectConvolution) {
-  auto sets = test::runnable_sets();
-  auto [si, type] = GetParam();
-  if (si >= static_cast<int>(sets.size())) GTEST_SKIP() << "ISA not available on this CPU";
+  auto [level, type] = GetParam();
+  const UkernelSet* set = test::set_of_level(level);
+  if (!set) GTEST_SKIP() << "this CPU lacks " << test::level_name(level);
   const bool int_out = type.q8() && type.c != CType::f32;
   const bool q8 = type.q8();
   // float: relative error; f16 output: a few half ulps; int8: bit exact.
@@ -193,30 +193,54 @@ TEST_P(ConvTest, MatchesDirectConvolution) {
     t.batch(1 + rng() % 2).input(kh + rng() % 7, kw + rng() % 7, c).output_channels(1 + rng() % 40)
         .kernel(kh, kw).stride(1 + rng() % 2, 1 + rng() % 2).dilation(1 + rng() % 2 * (iter % 4 == 0), 1)
         .pad(rng() % 2, rng() % 2, rng() % 2, rng() % 2).out_extra(iter % 2 ? 16 : 0).relu(iter % 3 == 0);
-    ASSERT_LE(t.test(*sets[si], type, iter), tol) << "iteration " << iter;
+    ASSERT_LE(t.test(*set, type, iter), tol) << "iteration " << iter;
   }
 }
 
 TEST_P(ConvTest, InceptionLikeLayers) {
-  auto sets = test::runnable_sets();
-  auto [si, type] = GetParam();
-  if (si >= static_cast<int>(sets.size())) GTEST_SKIP() << "ISA not available on this CPU";
+  auto [level, type] = GetParam();
+  const UkernelSet* set = test::set_of_level(level);
+  if (!set) GTEST_SKIP() << "this CPU lacks " << test::level_name(level);
   const bool int_out = type.q8() && type.c != CType::f32;
   const double tol = int_out ? 0 : type == kGemmF16 ? 4e-3 : 1e-5;
   // First conv (3 channels, stride 2), a 1x7 / 7x1 pair, and a 3x3 padded conv into a slice.
-  ASSERT_LE(ConvTester().input(21, 17, 3).output_channels(32).kernel(3, 3).stride(2, 2).test(*sets[si], type, 1), tol);
-  ASSERT_LE(ConvTester().input(9, 9, 64).output_channels(48).kernel(1, 7).pad(0, 3, 0, 3).relu(true).test(*sets[si], type, 2), tol);
-  ASSERT_LE(ConvTester().input(9, 9, 48).output_channels(40).kernel(7, 1).pad(3, 0, 3, 0).test(*sets[si], type, 3), tol);
-  ASSERT_LE(ConvTester().batch(2).input(8, 8, 96).output_channels(64).kernel(3, 3).pad(1, 1, 1, 1).out_extra(32).test(*sets[si], type, 4), tol);
+  ASSERT_LE(ConvTester().input(21, 17, 3).output_channels(32).kernel(3, 3).stride(2, 2).test(
+                *set, type, 1),
+            tol);
+  ASSERT_LE(ConvTester()
+                .input(9, 9, 64)
+                .output_channels(48)
+                .kernel(1, 7)
+                .pad(0, 3, 0, 3)
+                .relu(true)
+                .test(*set, type, 2),
+            tol);
+  ASSERT_LE(ConvTester()
+                .input(9, 9, 48)
+                .output_channels(40)
+                .kernel(7, 1)
+                .pad(3, 0, 3, 0)
+                .test(*set, type, 3),
+            tol);
+  ASSERT_LE(ConvTester()
+                .batch(2)
+                .input(8, 8, 96)
+                .output_channels(64)
+                .kernel(3, 3)
+                .pad(1, 1, 1, 1)
+                .out_extra(32)
+                .test(*set, type, 4),
+            tol);
 }
 
 std::string conv_name(const ::testing::TestParamInfo<std::tuple<int, GemmType>>& info) {
-  static const char* isas[] = {"ref", "avx2", "avx512"};
-  return std::string(isas[std::get<0>(info.param)]) + "_" + test::gemm_type_name(std::get<1>(info.param));
+  return test::level_name(std::get<0>(info.param)) + "_" +
+         test::gemm_type_name(std::get<1>(info.param));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, ConvTest,
-                         ::testing::Combine(::testing::Values(0, 1, 2), ::testing::ValuesIn(test::all_gemm_types())),
+                         ::testing::Combine(::testing::Range(0, test::kLevels),
+                                            ::testing::ValuesIn(test::all_gemm_types())),
                          conv_name);
 
 }  // namespace

@@ -146,10 +146,10 @@ class UkernelTester {
 class UkernelTest : public ::testing::TestWithParam<std::tuple<int, GemmType>> {};
 
 TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
-  auto sets = test::runnable_sets();
-  auto [set_index, type] = GetParam();
-  if (set_index >= static_cast<int>(sets.size())) GTEST_SKIP() << "ISA not available on this CPU";
-  UkernelTester t(*sets[set_index], type, 42 + set_index);
+  auto [level, type] = GetParam();
+  const UkernelSet* set = test::set_of_level(level);
+  if (!set) GTEST_SKIP() << "this CPU lacks " << test::level_name(level);
+  UkernelTester t(*set, type, 42 + level);
   const bool q8 = type.q8();
   std::mt19937 rng(7);
   for (int iter = 0; iter < 60; ++iter) {
@@ -171,12 +171,13 @@ TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
 }
 
 std::string case_name(const ::testing::TestParamInfo<std::tuple<int, GemmType>>& info) {
-  static const char* isas[] = {"ref", "avx2", "avx512"};
-  return std::string(isas[std::get<0>(info.param)]) + "_" + test::gemm_type_name(std::get<1>(info.param));
+  return test::level_name(std::get<0>(info.param)) + "_" +
+         test::gemm_type_name(std::get<1>(info.param));
 }
 
 INSTANTIATE_TEST_SUITE_P(AllIsas, UkernelTest,
-                         ::testing::Combine(::testing::Values(1, 2), ::testing::ValuesIn(test::all_gemm_types())),
+                         ::testing::Combine(::testing::Range(1, test::kLevels),
+                                            ::testing::ValuesIn(test::all_gemm_types())),
                          case_name);
 
 }  // namespace

@@ -2,11 +2,11 @@
 // skipped, never faked).
 #pragma once
 
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "kernels/config.h"
-#include "kernels/cpu.h"
 #include "kernels/gemm_ukernel.h"
 
 namespace qcc::test {
@@ -14,18 +14,24 @@ namespace qcc::test {
 /// The kernel configurations of every ISA level this CPU has, scalar first.
 inline std::vector<const kernels::KernelConfig*> runnable_configs() {
   std::vector<const kernels::KernelConfig*> out;
-  for (auto l : {kernels::IsaLevel::scalar, kernels::IsaLevel::avx2, kernels::IsaLevel::avx512vnni})
+  for (auto l : kernels::kIsaLevels)
     if (const kernels::KernelConfig* c = kernels::kernel_config_for(l)) out.push_back(c);
   return out;
 }
 
-inline std::vector<const kernels::UkernelSet*> runnable_sets() {
+/// Test parameters index kIsaLevels, so a case keeps its level's name on every CPU.
+inline constexpr int kLevels = static_cast<int>(std::size(kernels::kIsaLevels));
+inline std::string level_name(int level) {
+  return kernels::isa_level_name(kernels::kIsaLevels[level]);
+}
+
+/// The micro-kernel set of kIsaLevels[level] (for scalar the reference with an odd 5-row tile),
+/// or null when this CPU lacks the level.
+inline const kernels::UkernelSet* set_of_level(int level) {
   static const kernels::UkernelSet ref = kernels::ukernels_ref(5, 8);
-  std::vector<const kernels::UkernelSet*> sets = {&ref};
-  const auto& f = kernels::cpu_features();
-  if (f.avx2 && f.fma && f.f16c) sets.push_back(&kernels::ukernels_avx2());
-  if (f.avx512_core() && f.avx512vnni) sets.push_back(&kernels::ukernels_avx512());
-  return sets;
+  if (level == 0) return &ref;
+  const kernels::KernelConfig* c = kernels::kernel_config_for(kernels::kIsaLevels[level]);
+  return c ? c->gemm : nullptr;
 }
 
 /// Every micro-kernel type: f32, f16 and the nine int8 (A, C) combinations, each with 8- and
