@@ -15,6 +15,8 @@ const char* isa_level_name(IsaLevel l) {
     case IsaLevel::avx2vnni:
       return "avx2vnni";
     case IsaLevel::avx512vnni: return "avx512vnni";
+    case IsaLevel::amx:
+      return "amx";
   }
   return "?";
 }
@@ -36,6 +38,8 @@ bool cpu_has(IsaLevel l) {
     case IsaLevel::avx2vnni:
       return avx2 && f.avxvnni;
     case IsaLevel::avx512vnni: return avx2 && f.avx512_core() && f.avx512vnni;
+    case IsaLevel::amx:
+      return avx2 && f.avx512_core() && f.avx512vnni && f.amx_int8;
   }
   return false;
 }
@@ -52,6 +56,9 @@ KernelConfig make(IsaLevel l) {
               &winograd_kernels_avx2()};
     case IsaLevel::avx512vnni:  // F16C conversions are the AVX2 ones (one instruction either way)
       return {l, &ukernels_avx512(), &pool_kernels_avx512(), &convert_kernels_avx2(), &winograd_kernels_avx512()};
+    case IsaLevel::amx:  // only the int8 GEMMs differ from AVX-512
+      return {l, &ukernels_amx(), &pool_kernels_avx512(), &convert_kernels_avx2(),
+              &winograd_kernels_avx512()};
   }
   return make(IsaLevel::scalar);
 }
@@ -59,12 +66,12 @@ KernelConfig make(IsaLevel l) {
 // The best level the CPU has at or below QCC_ISA's (an unknown value is an error, not ignored).
 IsaLevel chosen_level() {
   const char* cap = std::getenv("QCC_ISA");
-  IsaLevel limit = IsaLevel::avx512vnni;
+  IsaLevel limit = IsaLevel::amx;
   if (cap && *cap) {
     const std::optional<IsaLevel> l = isa_level_named(cap);
     if (!l)
       throw std::runtime_error(std::string("QCC_ISA='") + cap +
-                               "': expected scalar, avx2, avx2vnni or avx512vnni");
+                               "': expected scalar, avx2, avx2vnni, avx512vnni or amx");
     limit = *l;
   }
   IsaLevel best = IsaLevel::scalar;
@@ -87,7 +94,8 @@ const KernelConfig& kernel_config() {
 
 const KernelConfig* kernel_config_for(IsaLevel level) {
   static const KernelConfig all[] = {make(IsaLevel::scalar), make(IsaLevel::avx2),
-                                     make(IsaLevel::avx2vnni), make(IsaLevel::avx512vnni)};
+                                     make(IsaLevel::avx2vnni), make(IsaLevel::avx512vnni),
+                                     make(IsaLevel::amx)};
   return cpu_has(level) ? &all[static_cast<int>(level)] : nullptr;
 }
 

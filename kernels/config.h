@@ -1,7 +1,7 @@
 // The kernel configuration: for every kernel family, the variant this CPU runs, chosen once at
 // start-up from the CPU's features (XNNPACK's config tables). QCC_ISA=scalar|avx2|avx2vnni|
-// avx512vnni in the environment caps every family at once. Callers go through the families' public
-// functions (pool.h, convert.h, winograd.h) or read gemm here; nothing else picks an ISA.
+// avx512vnni|amx in the environment caps every family at once. Callers go through the families'
+// public functions (pool.h, convert.h, winograd.h) or read gemm here; nothing else picks an ISA.
 #pragma once
 
 #include <cstdint>
@@ -44,11 +44,12 @@ struct WinogradKernels {
 
 /// ISA levels, lowest first. A level needs all of its features: avx2 = AVX2 + FMA + F16C;
 /// avx2vnni = avx2 + AVX-VNNI (256-bit vpdpbusd; only the int8 GEMMs differ from avx2);
-/// avx512vnni = AVX-512 F/BW/VL/DQ + VNNI (a CPU with AVX-512 but no VNNI runs avx2). A CPU
+/// avx512vnni = AVX-512 F/BW/VL/DQ + VNNI (a CPU with AVX-512 but no VNNI runs avx2); amx =
+/// avx512vnni + AMX-INT8 tile multiplies for the int8 GEMMs (Sapphire Rapids and later). A CPU
 /// need not have every lower level (AVX-512 VNNI without AVX-VNNI: Ice Lake, Zen 4).
-enum class IsaLevel { scalar, avx2, avx2vnni, avx512vnni };
+enum class IsaLevel { scalar, avx2, avx2vnni, avx512vnni, amx };
 inline constexpr IsaLevel kIsaLevels[] = {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx2vnni,
-                                          IsaLevel::avx512vnni};
+                                          IsaLevel::avx512vnni, IsaLevel::amx};
 const char* isa_level_name(IsaLevel l);
 /// The level called `name` (as QCC_ISA spells it); nullopt for an unknown name.
 std::optional<IsaLevel> isa_level_named(const char* name);

@@ -243,7 +243,8 @@ void pack_b(const void* src, int64_t n, int64_t k, int64_t stride_n, int64_t str
   out.uk = uk;
   out.n = n;
   out.k = k;
-  out.k_padded = q8 ? (k + 3) / 4 * 4 : k;
+  const int64_t k_align = uk.k_block ? uk.k_block : 4;
+  out.k_padded = q8 ? (k + k_align - 1) / k_align * k_align : k;
   out.panels = (n + nr - 1) / nr;
   out.b.assign(out.panels * out.k_padded * nr * elem, 0);
   const uint8_t* s = static_cast<const uint8_t*>(src);
@@ -296,7 +297,7 @@ void oihw_to_ohwi(const void* src, void* dst, int64_t o, int64_t i, int64_t taps
 }
 
 bool conv_row_taps(GemmType t, const Ukernel& uk, const ConvGeom& g) {
-  return t.q8() && !uk.flip_signed_input && g.in_c % 4 != 0 && g.dil_w == 1 &&
+  return t.q8() && !uk.flip_signed_input && !uk.k_block && g.in_c % 4 != 0 && g.dil_w == 1 &&
          g.in_pixel_stride == g.in_c;
 }
 
@@ -314,6 +315,7 @@ std::vector<int8_t> row_tap_weights(const int8_t* ohwi, const ConvGeom& g) {
 }
 
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c) {
+  if (uk.k_block) return true;              // tile kernels read one packed row per output pixel
   if (t.a == AType::f32) return in_c < 48;  // short per-tap rows: one contiguous K row is faster
   if (t.a == AType::f16) return true;       // rows are converted to f32
   return uk.flip_signed_input || in_c % 4 != 0;  // 4-byte groups must not straddle taps
@@ -381,6 +383,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   u.zero = a.out_zero;
   u.mr = mr;
   u.nr = nr;
+  u.lda = row_bytes;
   for (int64_t p = p_begin; p < p_end; ++p) {
     u.n = static_cast<int>(std::min<int64_t>(nr, a.w->n - p * nr));
     u.b = a.w->panel(p);

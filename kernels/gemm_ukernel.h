@@ -20,7 +20,7 @@
 //       before widening (4 * 127 * 63 < 32767): 3 instead of 4 multiplies per 8 k
 //
 // Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-VNNI: 6x16;
-// AVX-512: 12x32).
+// AVX-512: 12x32; AMX int8: 32x32 from packed A, see Ukernel::k_block).
 #pragma once
 
 #include <cstddef>
@@ -41,6 +41,8 @@ struct UkernelArgs {
   float zero = 0;                  ///< q8: output zero point, added after scaling
   float lo = -3.4e38f, hi = 3.4e38f;  ///< output clamp (ReLU: lo = 0)
   int mr = 0, nr = 0;              ///< the kernel's tile (read by the generic reference only)
+  int64_t lda =
+      0;  ///< kernels with k_block: bytes between a[0]'s consecutive rows (all mr readable)
 };
 
 /// What a micro-kernel reads (A) and writes (C); B is f32, f16 or s8 to match A.
@@ -72,6 +74,10 @@ struct Ukernel {
   /// 4-k group and block, the columns' (k0, k2) pairs, then their (k1, k3) pairs, as vpmaddwd
   /// takes them against A's even and odd bytes (AVX2's u8 kernels; see pack_b).
   int pair_lanes = 0;
+  /// Tile-matrix kernels (AMX): A comes as one tap of mr contiguous rows lda bytes apart (packed
+  /// by the caller, rows past m readable but ignored) and K padded with zeros to a multiple of
+  /// k_block, in A and in B. 0: row pointers per tap, K in 4-byte groups.
+  int k_block = 0;
 };
 
 struct UkernelSet {
@@ -90,5 +96,7 @@ const UkernelSet& ukernels_avx2();
 const UkernelSet& ukernels_avx2vnni();
 /// AVX-512 kernels (int8 through AVX512-VNNI vpdpbusd).
 const UkernelSet& ukernels_avx512();
+/// AMX kernels: int8 through the tile matrix multiply (tdpbusd / tdpbssd), float as AVX-512.
+const UkernelSet& ukernels_amx();
 
 }  // namespace qcc::kernels

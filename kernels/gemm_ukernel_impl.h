@@ -75,6 +75,37 @@ constexpr bool kU8Pairs = requires {
 template <class V, AType A, bool W7>
 constexpr bool kPairsPath = A == AType::u8 && kU8Pairs<V> && !W7;
 
+/// The int8 epilogue of an MR x (NV lanes) tile: C = clamp(round(acc * scale + zero)) for the
+/// tile's m valid rows and n columns (acc already holds the bias).
+template <class V, int MR, int NV, typename CT>
+[[gnu::always_inline]] inline void store_q8_tile(const UkernelArgs& p,
+                                                 const typename V::I (&acc)[MR][NV]) {
+  constexpr int L = V::kLanes;
+  // Everything the stores could alias (they write bytes) is read into locals first: otherwise
+  // the compiler reloads the scales, n and ldc after every row's store.
+  const auto lo = V::bcast(p.lo), hi = V::bcast(p.hi), zero = V::bcast(p.zero);
+  const int m = p.m, n = p.n;
+  const int64_t ldc = p.ldc;
+  typename V::F scale[NV];
+  int lanes[NV];
+  for (int v = 0; v < NV; ++v) {
+    scale[v] = V::load(p.scale + L * v);
+    lanes[v] = n - L * v < L ? n - L * v : L;
+  }
+  CT* c = static_cast<CT*>(p.c);
+  for (int r = 0; r < m; ++r)
+    for (int v = 0; v < NV && lanes[v] > 0; ++v) {
+      auto x = V::min(V::max(V::fma(V::to_float(acc[r][v]), scale[v], zero), lo), hi);
+      CT* out = c + r * ldc + L * v;
+      if constexpr (std::is_same_v<CT, int8_t>)
+        V::store_s8(out, x, lanes[v]);
+      else if constexpr (std::is_same_v<CT, uint8_t>)
+        V::store_u8(out, x, lanes[v]);
+      else
+        V::store(out, x, lanes[v]);
+    }
+}
+
 template <class V, int MR, int NV, AType A, typename CT, bool W7>
 void ukernel_q8(const UkernelArgs& p) {
   constexpr int L = V::kLanes, NR = L * NV;
@@ -127,29 +158,7 @@ void ukernel_q8(const UkernelArgs& p) {
       }
     }
   }
-  // Everything the stores could alias (they write bytes) is read into locals first: otherwise
-  // the compiler reloads the scales, n and ldc after every row's store.
-  const auto lo = V::bcast(p.lo), hi = V::bcast(p.hi), zero = V::bcast(p.zero);
-  const int m = p.m, n = p.n;
-  const int64_t ldc = p.ldc;
-  typename V::F scale[NV];
-  int lanes[NV];
-  for (int v = 0; v < NV; ++v) {
-    scale[v] = V::load(p.scale + L * v);
-    lanes[v] = n - L * v < L ? n - L * v : L;
-  }
-  CT* c = static_cast<CT*>(p.c);
-  for (int r = 0; r < m; ++r)
-    for (int v = 0; v < NV && lanes[v] > 0; ++v) {
-      auto x = V::min(V::max(V::fma(V::to_float(acc[r][v]), scale[v], zero), lo), hi);
-      CT* out = c + r * ldc + L * v;
-      if constexpr (std::is_same_v<CT, int8_t>)
-        V::store_s8(out, x, lanes[v]);
-      else if constexpr (std::is_same_v<CT, uint8_t>)
-        V::store_u8(out, x, lanes[v]);
-      else
-        V::store(out, x, lanes[v]);
-    }
+  store_q8_tile<V, MR, NV, CT>(p, acc);
 }
 
 /// The three output types of one int8 A kind.

@@ -33,6 +33,9 @@ double measure(double (*loop)(int64_t)) {
 Peaks measure_level(IsaLevel level) {
   Peaks p;
   switch (level) {
+    case IsaLevel::amx:
+      p = {measure(peak::fma_avx512), measure(peak::int8_amx), "tdpbusd"};
+      break;
     case IsaLevel::avx512vnni:
       p = {measure(peak::fma_avx512), measure(peak::int8_avx512), "vpdpbusd"};
       break;

@@ -32,8 +32,10 @@ class UkernelTester {
     const bool q8 = type_.q8();
     const bool signed_a = type_.a == AType::s8;
     const int a_bytes = q8 ? 1 : 4;
-    // A: taps x mr rows of kc elements (distinct buffers so pointer arithmetic is exercised).
+    // A: taps x mr rows of kc elements (distinct buffers so pointer arithmetic is exercised); tile
+    // kernels (k_block) read one tap's rows from one buffer, lda apart.
     std::vector<std::vector<uint8_t>> rows(c.taps * uk_.mr, std::vector<uint8_t>(c.kc * a_bytes));
+    const int64_t lda = c.kc + 64;  // padded rows: the kernel must step by lda, not by kc
     std::vector<const void*> a(rows.size()), a_flipped(rows.size());
     std::vector<std::vector<uint8_t>> flipped = rows;
     std::uniform_real_distribution<float> fd(-1.f, 1.f);
@@ -51,6 +53,12 @@ class UkernelTester {
       }
       a[i] = rows[i].data();
       a_flipped[i] = flipped[i].data();
+    }
+    std::vector<uint8_t> packed_a;
+    if (uk_.k_block) {
+      packed_a.assign(uk_.mr * lda, 0xCD);
+      for (size_t i = 0; i < rows.size(); ++i)
+        std::memcpy(&packed_a[i * lda], rows[i].data(), c.kc);
     }
     const int64_t k_total = c.kc * c.taps;
     const int b_bytes = type_.a == AType::f32 ? 4 : type_.a == AType::f16 ? 2 : 1;
@@ -107,6 +115,11 @@ class UkernelTester {
       args.a = a_flipped.data();
       args.bias = bias_flip.data();
     }
+    const void* packed_row0 = packed_a.data();
+    if (uk_.k_block) {
+      args.a = &packed_row0;
+      args.lda = lda;
+    }
     args.c = c_simd.data();
     uk_.fn(args);
     return diff(c_ref, c_simd, out_bytes);
@@ -158,6 +171,10 @@ TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
     c.m = 1 + static_cast<int>(rng() % t.uk().mr);
     c.n = 1 + static_cast<int>(rng() % t.uk().nr);
     c.kc = q8 ? 4 * (1 + rng() % 10) : 1 + rng() % 40;
+    if (const int kb = t.uk().k_block; kb && q8) {  // one tap, whole K blocks (1..4)
+      c.taps = 1;
+      c.kc = kb * (1 + rng() % 4);
+    }
     if (iter == 0) c.m = t.uk().mr, c.n = t.uk().nr;  // a full tile at least once
     c.ldc = c.n + rng() % 5;
     double d = t.run(c);

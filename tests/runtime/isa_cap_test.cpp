@@ -1,4 +1,4 @@
-// The kernel configuration decides every variant that runs: under QCC_ISA=scalar, avx2 or avx2vnni
+// The kernel configuration decides every variant that runs: under QCC_ISA=scalar ... avx512vnni
 // (set by CTest for this test, see tests/CMakeLists.txt) every kernel-running step of an FP32, FP16
 // and INT8 model is that level's; without a cap, the CPU's best level runs. 7-bit weights take the
 // level's w7 kernels where it has them (AVX2).
@@ -52,8 +52,8 @@ TEST(IsaCapTest, EveryKernelFollowsTheConfiguration) {
   if (cap && *cap) {
     EXPECT_EQ(want, cap) << "this CPU has every level up to the cap";
   }
-  // AVX-VNNI changes only the int8 GEMMs: its other families are AVX2's.
-  const std::string others = want == "avx2vnni" ? "avx2" : want;
+  // AVX-VNNI and AMX change only the int8 GEMMs: their other families are AVX2's / AVX-512's.
+  const std::string others = want == "avx2vnni" ? "avx2" : want == "amx" ? "avx512vnni" : want;
   std::map<std::string, int> ran = isas_that_ran();
   int steps = 0;
   for (const auto& [isa, n] : ran) {

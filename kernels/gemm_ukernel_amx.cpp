@@ -1,0 +1,99 @@
+// AMX int8 micro-kernels (compiled with AVX-512 and AMX-TILE/AMX-INT8 flags only): a 32x32 output
+// tile as four 16x16 int32 tile registers, each K block of 64 bytes two A tiles (rows 0-15 and
+// 16-31 of the packed rows) times two B tiles (columns 0-15 and 16-31), 4 tile multiplies of
+// 16 x 16 x 64 MACs. B's panel layout [K/4][32][4] is already what a B tile holds (a row of 16
+// columns x 4 k per K group), read with a 128-byte stride. u8 / u7 activations take tdpbusd,
+// s8 ones tdpbssd (signed x signed, no flip). The int32 tiles are stored and finished by the
+// AVX-512 epilogue every int8 kernel shares. Float kernels are the AVX-512 ones.
+#include "kernels/amx_tiles.h"
+#include "kernels/gemm_ukernel_avx512_traits.h"
+#include "kernels/gemm_ukernel_impl.h"
+
+namespace qcc::kernels {
+
+namespace {
+
+constexpr int kRows = 32, kCols = 32, kKBlock = 64;
+
+// The palette-1 tile configuration (Intel SDM, LDTILECFG): 8 tiles of 16 rows x 64 bytes.
+struct alignas(64) TileConfig {
+  uint8_t palette = 1, start_row = 0;
+  uint8_t reserved[14] = {};
+  uint16_t bytes_per_row[16] = {};
+  uint8_t rows[16] = {};
+};
+
+template <AType A, typename CT>
+void ukernel_amx(const UkernelArgs& p) {
+  configure_amx_tiles();
+  const uint8_t* a = static_cast<const uint8_t*>(p.a[0]);
+  const int8_t* b = static_cast<const int8_t*>(p.b);
+  const int64_t lda = p.lda;
+  _tile_zero(0);
+  _tile_zero(1);
+  _tile_zero(2);
+  _tile_zero(3);
+  for (int64_t k = 0; k < p.kc; k += kKBlock) {
+    const int8_t* bk = b + k * kCols;  // K groups k/4 .. k/4 + 15, 128 bytes each
+    _tile_loadd(4, a + k, lda);
+    _tile_loadd(5, a + 16 * lda + k, lda);
+    _tile_loadd(6, bk, 4 * kCols);
+    _tile_loadd(7, bk + 64, 4 * kCols);
+    if constexpr (A == AType::s8) {
+      _tile_dpbssd(0, 4, 6);
+      _tile_dpbssd(1, 4, 7);
+      _tile_dpbssd(2, 5, 6);
+      _tile_dpbssd(3, 5, 7);
+    } else {
+      _tile_dpbusd(0, 4, 6);
+      _tile_dpbusd(1, 4, 7);
+      _tile_dpbusd(2, 5, 6);
+      _tile_dpbusd(3, 5, 7);
+    }
+  }
+  alignas(64) int32_t sums[kRows][kCols];
+  _tile_stored(0, &sums[0][0], 4 * kCols);
+  _tile_stored(1, &sums[0][16], 4 * kCols);
+  _tile_stored(2, &sums[16][0], 4 * kCols);
+  _tile_stored(3, &sums[16][16], 4 * kCols);
+  const int32_t* bias = static_cast<const int32_t*>(p.bias);
+  const __m512i bias0 = Avx512::iload(bias), bias1 = Avx512::iload(bias + 16);
+  Avx512::I acc[kRows][2];
+  for (int r = 0; r < p.m; ++r) {
+    acc[r][0] = _mm512_add_epi32(Avx512::iload(sums[r]), bias0);
+    acc[r][1] = _mm512_add_epi32(Avx512::iload(sums[r] + 16), bias1);
+  }
+  impl::store_q8_tile<Avx512, kRows, 2, CT>(p, acc);
+}
+
+template <AType A>
+void set_amx_row(Ukernel (&row)[3]) {
+  row[0] = {ukernel_amx<A, int8_t>, "amx", kRows, kCols, false, 0, kKBlock};
+  row[1] = {ukernel_amx<A, uint8_t>, "amx", kRows, kCols, false, 0, kKBlock};
+  row[2] = {ukernel_amx<A, float>, "amx", kRows, kCols, false, 0, kKBlock};
+}
+
+}  // namespace
+
+void configure_amx_tiles() {
+  thread_local bool configured = false;
+  if (configured) return;
+  TileConfig c;
+  for (int t = 0; t < 8; ++t) c.rows[t] = 16, c.bytes_per_row[t] = 64;
+  _tile_loadconfig(&c);
+  configured = true;
+}
+
+const UkernelSet& ukernels_amx() {
+  static const UkernelSet s = [] {
+    UkernelSet amx = ukernels_avx512();  // float and f16 kernels
+    amx.isa = "amx";
+    set_amx_row<AType::u7>(amx.q8[0]);
+    set_amx_row<AType::u8>(amx.q8[1]);
+    set_amx_row<AType::s8>(amx.q8[2]);
+    return amx;  // no q8w7 kernels: 7-bit weights take these
+  }();
+  return s;
+}
+
+}  // namespace qcc::kernels
