@@ -314,6 +314,11 @@ std::vector<int8_t> row_tap_weights(const int8_t* ohwi, const ConvGeom& g) {
   return out;
 }
 
+bool conv_rows_in_place(GemmType t, const Ukernel& uk, const ConvGeom& g) {
+  return t.q8() && uk.k_block && g.taps() == 1 && g.stride_h == 1 && g.stride_w == 1 &&
+         g.in_h == g.out_h && g.in_w == g.out_w && g.pad_t == 0 && g.pad_l == 0;
+}
+
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c) {
   if (uk.k_block) return true;              // tile kernels read one packed row per output pixel
   if (t.a == AType::f32) return in_c < 48;  // short per-tap rows: one contiguous K row is faster
@@ -332,8 +337,8 @@ size_t conv_scratch_bytes(const ConvArgs& a, int64_t rows) {
   const int64_t mr = a.w->uk.mr;
   int64_t tiles = (rows + mr - 1) / mr;
   size_t ptrs = tiles * a.g.taps() * mr * sizeof(void*) + a.g.taps() * sizeof(int64_t);
-  size_t packed =
-      a.pack_a || a.row_taps ? tiles * mr * packed_row_elems(a) * a_elem_bytes(a.w->type) : 0;
+  const bool packs = a.pack_a || a.row_taps || a.rows_in_place;  // in place: the last tiles
+  size_t packed = packs ? tiles * mr * packed_row_elems(a) * a_elem_bytes(a.w->type) : 0;
   return ptrs + packed + 64;
 }
 
@@ -350,13 +355,25 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   uint8_t* packed = reinterpret_cast<uint8_t*>(offsets + g.taps());
   tap_offsets(a, offsets);
   const int64_t row_bytes = packed_row_elems(a) * a_elem_bytes(a.w->type);
+  // Rows read in place (q8: elements are bytes): tiles whose mr rows' row_bytes reads end within
+  // the last pixel's channels.
+  const int64_t last_read = (g.m() - 1) * g.in_pixel_stride + g.in_c;
+  auto in_place = [&](int64_t m0) {
+    return a.rows_in_place && (m0 + mr - 1) * g.in_pixel_stride + row_bytes <= last_read;
+  };
 
   // Row pointers per tile: [tile][tap][r]; rows past m_end repeat the last valid row.
   OutPixel px(g, m_begin);
   for (int64_t t = 0; t < tiles; ++t) {
     const void** tile = ptrs + t * taps * mr;
     const int valid = static_cast<int>(std::min<int64_t>(mr, m_end - m_begin - t * mr));
-    if (!a.pack_a) {
+    const int64_t m0 = m_begin + t * mr;
+    if (in_place(m0)) {
+      tile[0] = static_cast<const uint8_t*>(a.in) + m0 * g.in_pixel_stride;
+      continue;
+    }
+    if (a.rows_in_place) px = OutPixel(g, m0);  // earlier tiles did not step it
+    if (!a.pack_a && !a.rows_in_place) {
       tile_rows(a, px, valid, offsets, tile, packed + t * mr * row_bytes, row_bytes);
       continue;
     }
@@ -383,7 +400,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   u.zero = a.out_zero;
   u.mr = mr;
   u.nr = nr;
-  u.lda = row_bytes;
+  u.a_kstep = uk.k_block;  // tile kernels: K blocks of k_block bytes, rows lda apart
   for (int64_t p = p_begin; p < p_end; ++p) {
     u.n = static_cast<int>(std::min<int64_t>(nr, a.w->n - p * nr));
     u.b = a.w->panel(p);
@@ -397,6 +414,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
       int64_t m0 = m_begin + t * mr;
       u.m = static_cast<int>(std::min<int64_t>(mr, m_end - m0));
       u.a = ptrs + t * taps * mr;
+      u.lda = in_place(m0) ? g.in_pixel_stride : row_bytes;
       u.c = static_cast<uint8_t*>(a.out) + (m0 * g.out_pixel_stride + p * nr) * ob;
       uk.fn(u);
     }

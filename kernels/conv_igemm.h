@@ -67,6 +67,7 @@ struct ConvArgs {
   float out_zero = 0;                 ///< int8 output zero point
   bool pack_a = false;                ///< im2col rows into scratch (see conv_needs_packing)
   bool row_taps = false;              ///< one tap per window row, read in place (see conv_row_taps)
+  bool rows_in_place = false;         ///< tile kernels read the input's rows (conv_rows_in_place)
 };
 
 /// Rows per task chunk: keeps a chunk's A rows around 256 KB.
@@ -79,6 +80,13 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
 
 /// Whether conv_run must im2col-pack A for this kernel / channel count.
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c);
+
+/// Whether a tile kernel (Ukernel::k_block) reads a 1x1 stride-1 conv's (or a Gemm's) rows straight
+/// from the input, lda = the pixel stride, instead of im2col-packing them: a tile's rows are
+/// consecutive pixels, and the bytes a row reads past in_c (up to K padded to k_block: the next
+/// pixel's or other channels of a concat buffer) meet zero weights. Tiles whose reads would pass
+/// the input's last pixel are packed.
+bool conv_rows_in_place(GemmType t, const Ukernel& uk, const ConvGeom& g);
 
 /// Whether an int8 conv whose channel count is not a multiple of 4 (the image's 3) reads each
 /// window row as one tap of row_tap_bytes, straight from dense input, instead of im2col-packing

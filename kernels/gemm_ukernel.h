@@ -41,8 +41,8 @@ struct UkernelArgs {
   float zero = 0;                  ///< q8: output zero point, added after scaling
   float lo = -3.4e38f, hi = 3.4e38f;  ///< output clamp (ReLU: lo = 0)
   int mr = 0, nr = 0;              ///< the kernel's tile (read by the generic reference only)
-  int64_t lda =
-      0;  ///< kernels with k_block: bytes between a[0]'s consecutive rows (all mr readable)
+  /// Kernels with k_block: row r's K block j starts at a[0] + j * a_kstep + r * lda (bytes).
+  int64_t lda = 0, a_kstep = 0;
 };
 
 /// What a micro-kernel reads (A) and writes (C); B is f32, f16 or s8 to match A.
@@ -74,9 +74,11 @@ struct Ukernel {
   /// 4-k group and block, the columns' (k0, k2) pairs, then their (k1, k3) pairs, as vpmaddwd
   /// takes them against A's even and odd bytes (AVX2's u8 kernels; see pack_b).
   int pair_lanes = 0;
-  /// Tile-matrix kernels (AMX): A comes as one tap of mr contiguous rows lda bytes apart (packed
-  /// by the caller, rows past m readable but ignored) and K padded with zeros to a multiple of
-  /// k_block, in A and in B. 0: row pointers per tap, K in 4-byte groups.
+  /// Tile-matrix kernels (AMX): A comes as one tap, its mr rows' K blocks of k_block bytes at
+  /// a[0] + block * a_kstep + row * lda (blocked [K / k_block][mr][k_block] when packed, or rows
+  /// lda apart read in place; rows past m readable but ignored), K padded with zeros to a
+  /// multiple of k_block (itself a multiple of 64) in B. 0: row pointers per tap, K in 4-byte
+  /// groups.
   int k_block = 0;
 };
 

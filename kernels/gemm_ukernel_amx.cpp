@@ -1,10 +1,10 @@
 // AMX int8 micro-kernels (compiled with AVX-512 and AMX-TILE/AMX-INT8 flags only): a 32x32 output
 // tile as four 16x16 int32 tile registers, each K block of 64 bytes two A tiles (rows 0-15 and
-// 16-31 of the packed rows) times two B tiles (columns 0-15 and 16-31), 4 tile multiplies of
-// 16 x 16 x 64 MACs. B's panel layout [K/4][32][4] is already what a B tile holds (a row of 16
-// columns x 4 k per K group), read with a 128-byte stride. u8 / u7 activations take tdpbusd,
-// s8 ones tdpbssd (signed x signed, no flip). The int32 tiles are stored and finished by the
-// AVX-512 epilogue every int8 kernel shares. Float kernels are the AVX-512 ones.
+// 16-31 of A's rows, packed or in place) times two B tiles (columns 0-15 and 16-31), 4 tile
+// multiplies of 16 x 16 x 64 MACs. B's panel layout [K/4][32][4] is already what a B tile holds (a
+// row of 16 columns x 4 k per K group), read with a 128-byte stride. u8 / u7 activations take
+// tdpbusd, s8 ones tdpbssd (signed x signed, no flip). The int32 tiles are stored and finished by
+// the AVX-512 epilogue every int8 kernel shares. Float kernels are the AVX-512 ones.
 #include "kernels/amx_tiles.h"
 #include "kernels/gemm_ukernel_avx512_traits.h"
 #include "kernels/gemm_ukernel_impl.h"
@@ -28,17 +28,18 @@ void ukernel_amx(const UkernelArgs& p) {
   configure_amx_tiles();
   const uint8_t* a = static_cast<const uint8_t*>(p.a[0]);
   const int8_t* b = static_cast<const int8_t*>(p.b);
-  const int64_t lda = p.lda;
+  const int64_t lda = p.lda, kstep = p.a_kstep;
   _tile_zero(0);
   _tile_zero(1);
   _tile_zero(2);
   _tile_zero(3);
-  for (int64_t k = 0; k < p.kc; k += kKBlock) {
+  for (int64_t k = 0; k < p.kc; k += kKBlock, a += kstep) {
     const int8_t* bk = b + k * kCols;  // K groups k/4 .. k/4 + 15, 128 bytes each
-    _tile_loadd(4, a + k, lda);
-    _tile_loadd(5, a + 16 * lda + k, lda);
+    _tile_loadd(4, a, lda);
+    _tile_loadd(5, a + 16 * lda, lda);
     _tile_loadd(6, bk, 4 * kCols);
     _tile_loadd(7, bk + 64, 4 * kCols);
+    // (The tile intrinsics are macros pasting register numbers: no helper can take them.)
     if constexpr (A == AType::s8) {
       _tile_dpbssd(0, 4, 6);
       _tile_dpbssd(1, 4, 7);

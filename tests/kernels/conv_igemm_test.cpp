@@ -25,6 +25,11 @@ class ConvTester {
   ConvTester& dilation(int64_t dh, int64_t dw) { g_.dil_h = dh, g_.dil_w = dw; return *this; }
   ConvTester& pad(int64_t t, int64_t l, int64_t b, int64_t r) { pt_ = t, pl_ = l, pb_ = b, pr_ = r; return *this; }
   ConvTester& out_extra(int64_t v) { out_extra_ = v; return *this; }
+  /// Input pixels in_c + v elements apart (a channel slice of a wider tensor), the gaps junk.
+  ConvTester& in_extra(int64_t v) {
+    in_extra_ = v;
+    return *this;
+  }
   ConvTester& relu(bool v) { relu_ = v; return *this; }
 
   // Returns the worst error (float: relative to max |ref|; int8: max abs difference).
@@ -78,6 +83,14 @@ class ConvTester {
     const bool u8out = type.c == CType::u8;
     std::vector<uint8_t> out(m * g_.out_pixel_stride * ob, 0);
 
+    if (in_extra_) {  // spread the pixels out, junk (0x7f bytes: finite floats) in the gaps
+      const size_t pixel = in_bytes.size() / (in_n / g_.in_c),
+                   stride = pixel * g_.in_pixel_stride / g_.in_c;
+      std::vector<uint8_t> wide(stride * (in_n / g_.in_c), 0x7f);
+      for (size_t p = 0; p < in_bytes.size() / pixel; ++p)
+        std::memcpy(&wide[p * stride], &in_bytes[p * pixel], pixel);
+      in_bytes = std::move(wide);
+    }
     ConvArgs a;
     a.g = g_;
     a.w = &pw;
@@ -88,7 +101,8 @@ class ConvTester {
     a.hi = u8out ? 255.f : q8 && ob == 1 ? 127.f : 3.4e38f;
     a.out_zero = out_zero;
     a.row_taps = q8 && conv_row_taps(type, uk, g_);
-    a.pack_a = !a.row_taps && conv_needs_packing(type, uk, g_.in_c);
+    a.rows_in_place = conv_rows_in_place(type, uk, g_);
+    a.pack_a = !a.row_taps && !a.rows_in_place && conv_needs_packing(type, uk, g_.in_c);
     // Two tasks over rows, the second split over panels, like the runtime does.
     const int64_t half = m / 2, panels = pw.panels;
     std::vector<uint8_t> scratch(conv_scratch_bytes(a, std::max<int64_t>(m, 1)));
@@ -125,7 +139,7 @@ class ConvTester {
     g_.pad_t = pt_, g_.pad_l = pl_;
     g_.out_h = (g_.in_h + pt_ + pb_ - (g_.k_h - 1) * g_.dil_h - 1) / g_.stride_h + 1;
     g_.out_w = (g_.in_w + pl_ + pr_ - (g_.k_w - 1) * g_.dil_w - 1) / g_.stride_w + 1;
-    g_.in_pixel_stride = g_.in_c;
+    g_.in_pixel_stride = g_.in_c + in_extra_;
     g_.out_pixel_stride = g_.out_c + out_extra_;
   }
 
@@ -171,7 +185,7 @@ class ConvTester {
   }
 
   ConvGeom g_;
-  int64_t pt_ = 0, pl_ = 0, pb_ = 0, pr_ = 0, out_extra_ = 0;
+  int64_t pt_ = 0, pl_ = 0, pb_ = 0, pr_ = 0, out_extra_ = 0, in_extra_ = 0;
   bool relu_ = false;
 };
 
@@ -190,11 +204,36 @@ TEST_P(ConvTest, MatchesDirectConvolution) {
     ConvTester t;
     int64_t kh = 1 + rng() % 3, kw = 1 + rng() % 3;
     int64_t c = q8 && iter % 3 ? 4 * (1 + rng() % 6) : 1 + rng() % 20;
-    t.batch(1 + rng() % 2).input(kh + rng() % 7, kw + rng() % 7, c).output_channels(1 + rng() % 40)
-        .kernel(kh, kw).stride(1 + rng() % 2, 1 + rng() % 2).dilation(1 + rng() % 2 * (iter % 4 == 0), 1)
-        .pad(rng() % 2, rng() % 2, rng() % 2, rng() % 2).out_extra(iter % 2 ? 16 : 0).relu(iter % 3 == 0);
+    t.batch(1 + rng() % 2)
+        .input(kh + rng() % 7, kw + rng() % 7, c)
+        .output_channels(1 + rng() % 40)
+        .kernel(kh, kw)
+        .stride(1 + rng() % 2, 1 + rng() % 2)
+        .dilation(1 + rng() % 2 * (iter % 4 == 0), 1)
+        .pad(rng() % 2, rng() % 2, rng() % 2, rng() % 2)
+        .out_extra(iter % 2 ? 16 : 0)
+        .relu(iter % 3 == 0)
+        .in_extra(iter % 4 == 1 ? 8 : 0);
     ASSERT_LE(t.test(*set, type, iter), tol) << "iteration " << iter;
   }
+}
+
+// 1x1 stride-1 layers, which tile kernels read in place (conv_rows_in_place): K not a multiple of
+// the 64-byte block (reads pass in_c into the next pixel), channel slices of wider inputs, row
+// counts that leave the last tile to be packed, and one too small for any tile in place.
+TEST_P(ConvTest, PointwiseLayersReadInPlace) {
+  auto [level, type] = GetParam();
+  const UkernelSet* set = test::set_of_level(level);
+  if (!set) GTEST_SKIP() << "this CPU lacks " << test::level_name(level);
+  const double tol = type.q8() && type.c != CType::f32 ? 0 : type == kGemmF16 ? 4e-3 : 1e-5;
+  ASSERT_LE(
+      ConvTester().batch(2).input(7, 9, 70).output_channels(40).in_extra(16).test(*set, type, 1),
+      tol);
+  ASSERT_LE(ConvTester().input(5, 5, 64).output_channels(33).test(*set, type, 2), tol);
+  ASSERT_LE(ConvTester().input(3, 3, 200).output_channels(50).test(*set, type, 3), tol);
+  ASSERT_LE(ConvTester().batch(4).input(8, 8, 128).output_channels(64).in_extra(64).relu(true).test(
+                *set, type, 4),
+            tol);
 }
 
 TEST_P(ConvTest, InceptionLikeLayers) {

@@ -19,6 +19,7 @@ namespace {
 struct Case {
   int taps, m, n;
   int64_t kc, ldc;
+  bool blocked = true;  // tile kernels: A blocked as packed, else rows read in place
 };
 
 class UkernelTester {
@@ -33,9 +34,11 @@ class UkernelTester {
     const bool signed_a = type_.a == AType::s8;
     const int a_bytes = q8 ? 1 : 4;
     // A: taps x mr rows of kc elements (distinct buffers so pointer arithmetic is exercised); tile
-    // kernels (k_block) read one tap's rows from one buffer, lda apart.
+    // kernels (k_block) read one tap's rows from one buffer, blocked [kc / k_block][mr][k_block]
+    // or (blocked = false) as rows lda apart, padded so the kernel must step by lda, not by kc.
     std::vector<std::vector<uint8_t>> rows(c.taps * uk_.mr, std::vector<uint8_t>(c.kc * a_bytes));
-    const int64_t lda = c.kc + 64;  // padded rows: the kernel must step by lda, not by kc
+    const int64_t kb = uk_.k_block, lda = c.blocked ? kb : c.kc + 64;
+    const int64_t kstep = c.blocked ? uk_.mr * kb : kb;
     std::vector<const void*> a(rows.size()), a_flipped(rows.size());
     std::vector<std::vector<uint8_t>> flipped = rows;
     std::uniform_real_distribution<float> fd(-1.f, 1.f);
@@ -55,10 +58,11 @@ class UkernelTester {
       a_flipped[i] = flipped[i].data();
     }
     std::vector<uint8_t> packed_a;
-    if (uk_.k_block) {
-      packed_a.assign(uk_.mr * lda, 0xCD);
-      for (size_t i = 0; i < rows.size(); ++i)
-        std::memcpy(&packed_a[i * lda], rows[i].data(), c.kc);
+    if (kb) {
+      packed_a.assign(uk_.mr * (c.kc + 64), 0xCD);
+      for (int64_t r = 0; r < uk_.mr; ++r)
+        for (int64_t j = 0; j < c.kc / kb; ++j)
+          std::memcpy(&packed_a[j * kstep + r * lda], &rows[r][j * kb], kb);
     }
     const int64_t k_total = c.kc * c.taps;
     const int b_bytes = type_.a == AType::f32 ? 4 : type_.a == AType::f16 ? 2 : 1;
@@ -119,6 +123,7 @@ class UkernelTester {
     if (uk_.k_block) {
       args.a = &packed_row0;
       args.lda = lda;
+      args.a_kstep = kstep;
     }
     args.c = c_simd.data();
     uk_.fn(args);
@@ -174,6 +179,7 @@ TEST_P(UkernelTest, MatchesReferenceOnRandomTiles) {
     if (const int kb = t.uk().k_block; kb && q8) {  // one tap, whole K blocks (1..4)
       c.taps = 1;
       c.kc = kb * (1 + rng() % 4);
+      c.blocked = iter % 2;
     }
     if (iter == 0) c.m = t.uk().mr, c.n = t.uk().nr;  // a full tile at least once
     c.ldc = c.n + rng() % 5;
