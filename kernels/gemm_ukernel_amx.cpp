@@ -19,9 +19,12 @@ constexpr int kRows = 32, kCols = 32, kKBlock = 64;
 struct alignas(64) TileConfig {
   uint8_t palette = 1, start_row = 0;
   uint8_t reserved[14] = {};
-  uint16_t bytes_per_row[16] = {};
-  uint8_t rows[16] = {};
+  uint16_t bytes_per_row[16] = {64, 64, 64, 64, 64, 64, 64, 64};
+  uint8_t rows[16] = {16, 16, 16, 16, 16, 16, 16, 16};
 };
+// A constant in memory, not a local: GCC's _tile_loadconfig tells the compiler it reads only part
+// of the 64 bytes, and a local's other bytes went unwritten (a stack garbage config: #GP).
+constexpr TileConfig kTileConfig{};
 
 template <AType A, typename CT>
 void ukernel_amx(const UkernelArgs& p) {
@@ -79,9 +82,7 @@ void set_amx_row(Ukernel (&row)[3]) {
 void configure_amx_tiles() {
   thread_local bool configured = false;
   if (configured) return;
-  TileConfig c;
-  for (int t = 0; t < 8; ++t) c.rows[t] = 16, c.bytes_per_row[t] = 64;
-  _tile_loadconfig(&c);
+  _tile_loadconfig(&kTileConfig);
   configured = true;
 }
 

@@ -8,10 +8,13 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <thread>
 
 #include "ir/half.h"
+#include "kernels/amx_tiles.h"
 #include "kernels/conv_igemm.h"
 #include "kernels/isa_sets.h"
+#include "kernels/peak.h"
 
 namespace qcc::kernels {
 namespace {
@@ -202,6 +205,26 @@ INSTANTIATE_TEST_SUITE_P(AllIsas, UkernelTest,
                          ::testing::Combine(::testing::Range(1, test::kLevels),
                                             ::testing::ValuesIn(test::all_gemm_types())),
                          case_name);
+
+// Writes junk over the stack below the caller's frame, where the next call's locals will live.
+[[gnu::noinline]] void dirty_stack() {
+  volatile uint8_t junk[16384];
+  for (size_t i = 0; i < sizeof junk; ++i) junk[i] = 0xA5;
+}
+
+// A thread's first tile instruction loads the tile configuration: it must not depend on what the
+// stack held (a configuration built in a local once went partly unwritten: #GP on garbage).
+TEST(AmxTilesTest, ConfigurationDoesNotDependOnTheStack) {
+  if (!kernel_config_for(IsaLevel::amx)) GTEST_SKIP() << "this CPU lacks amx";
+  double macs = 0;
+  std::thread fresh([&] {  // tile configuration is per thread: this one has none yet
+    dirty_stack();
+    configure_amx_tiles();
+    macs = peak::int8_amx(4);
+  });
+  fresh.join();
+  EXPECT_EQ(macs, 4.0 * 4 * 16 * 16 * 64);
+}
 
 }  // namespace
 }  // namespace qcc::kernels
