@@ -1,12 +1,14 @@
-// Winograd F(2x2, 3x3) convolution for 3x3, stride-1, undilated float convolutions on NHWC.
+// Winograd F(MxM, 3x3) convolution for 3x3, stride-1, undilated float convolutions on NHWC,
+// M = 4 where there are enough tiles, else 2.
 //
-// Each 2x2 block of output pixels ("tile") is computed from a 4x4 input patch: the patch is
-// transformed (V = B^T d B, additions only), multiplied per transform position xi (16 of them)
-// by the transformed weights U[xi] = (G g G^T)[xi] -- 16 GEMMs of [tiles x C] x [C x OC] run by
-// the regular packed micro-kernels -- and transformed back (Y = A^T M A), with bias and the
-// clamp (ReLU) applied. 16 multiplies per tile-channel pair instead of 36: 2.25x fewer MACs.
-// The transforms use only +, - and exact halvings, so results stay within float rounding of the
-// direct convolution. F16 tensors are converted to f32 per tile around the float transforms.
+// Each MxM block of output pixels ("tile") is computed from an (M+2)x(M+2) input patch: the
+// patch is transformed (V = B^T d B), multiplied per transform position xi ((M+2)^2 of them) by
+// the transformed weights U[xi] = (G g G^T)[xi] -- one GEMM [tiles x C] x [C x OC] per position,
+// run by the regular packed micro-kernels -- and transformed back (Y = A^T M A), with bias and
+// the clamp (ReLU) applied. F(2x2): 16 multiplies per tile-channel pair for 4 outputs (2.25x
+// fewer than direct), transforms of +, - and exact halvings; F(4x4): 36 for 16 (4x fewer),
+// coefficients up to 8 and 1/24, a few float roundings more (tested against the direct
+// convolution). F16 tensors are converted to f32 per tile around the float transforms.
 #pragma once
 
 #include <vector>
@@ -16,21 +18,24 @@
 namespace qcc::kernels {
 
 struct WinogradWeights {
-  std::vector<PackedWeights> u;  ///< 16 packed [C x OC] matrices, one per transform position
+  int m = 2;                     ///< output tile side M
+  std::vector<PackedWeights> u;  ///< (M+2)^2 packed [C x OC] matrices, one per transform position
   std::vector<float> bias;       ///< OC
 };
 
-/// Whether a convolution can use Winograd F(2x2, 3x3).
+/// Whether a convolution can use Winograd (3x3, stride 1, undilated).
 bool winograd_applies(const ConvGeom& g);
-/// Whether it is worth it for micro-kernels of `tile_rows` rows: with few tiles (Inception's 8x8
-/// layers at batch 1: 16) the partly filled row tiles and the transforms cost more than the 2.25x
-/// fewer multiplies save, and the direct kernel is faster. Independent of the thread count, so
-/// results are too.
-bool winograd_pays(const ConvGeom& g, int tile_rows);
+/// The tile side M worth using with micro-kernels of `tile_rows` rows: 4 or 2, the largest with
+/// at least 8 row tiles of tiles; 0 when even F(2x2) has fewer (Inception's 8x8 layers at batch
+/// 1: 16 tiles), where partly filled row tiles and the transforms cost more than the fewer
+/// multiplies save and the direct kernel is faster. Independent of the thread count, so results
+/// are too.
+int winograd_tile_size(const ConvGeom& g, int tile_rows);
 
-/// Transforms and packs float weights [OC][C][3][3] for micro-kernel `uk` (an f32 kernel).
-void winograd_pack(const float* w_oihw, const float* bias, int64_t oc, int64_t c, const Ukernel& uk,
-                   WinogradWeights& out);
+/// Transforms and packs float weights [OC][C][3][3] for tile side m (2 or 4) and micro-kernel
+/// `uk` (an f32 kernel).
+void winograd_pack(const float* w_oihw, const float* bias, int64_t oc, int64_t c, int m,
+                   const Ukernel& uk, WinogradWeights& out);
 
 struct WinogradArgs {
   ConvGeom g;
@@ -42,8 +47,8 @@ struct WinogradArgs {
   const struct WinogradKernels* kernels = nullptr;  ///< the transforms; null: kernel_config()'s
 };
 
-/// Output tiles (2x2 pixel blocks) of the convolution: the unit of work.
-int64_t winograd_tiles(const ConvGeom& g);
+/// Output tiles (MxM pixel blocks) of the convolution with tile side m: the unit of work.
+int64_t winograd_tiles(const ConvGeom& g, int m);
 /// Tiles per task so a task's transformed input and products stay in L2.
 int64_t winograd_chunk_tiles(const WinogradArgs& a);
 size_t winograd_scratch_bytes(const WinogradArgs& a, int64_t tiles);

@@ -81,7 +81,7 @@ class ConvStep : public Step {
   int64_t chunk_ = 0;
 };
 
-// 3x3 stride-1 float convolutions: Winograd F(2x2, 3x3), tile chunks split across threads.
+// 3x3 stride-1 float convolutions: Winograd F(4x4 or 2x2, 3x3), tile chunks split across threads.
 class WinogradStep : public Step {
  public:
   WinogradStep(kernels::WinogradArgs args, std::unique_ptr<kernels::WinogradWeights> w)
@@ -91,7 +91,7 @@ class WinogradStep : public Step {
   }
 
   void run(const ExecContext& ctx) override {
-    const RowChunks tiles(kernels::winograd_tiles(args_.g), args_.w->u[0].uk.mr, chunk_,
+    const RowChunks tiles(kernels::winograd_tiles(args_.g, args_.w->m), args_.w->u[0].uk.mr, chunk_,
                           arena_threads());
     parallel_for_tasks(tiles.count(), [&](int64_t b, int64_t e) {
       for (int64_t c = b; c < e; ++c)
@@ -234,12 +234,13 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   g.in_pixel_stride = x.pixel_stride;
   g.out_pixel_stride = y.pixel_stride;
   GemmType t = gemm_type(n, x.dtype, y.dtype, w);
-  if (!t.q8() && kernels::winograd_applies(g) &&
-      kernels::winograd_pays(g, kernels::kernel_config().gemm->f32.mr)) {
+  const kernels::Ukernel& f32 = kernels::kernel_config().gemm->f32;
+  const int tile = kernels::winograd_applies(g) ? kernels::winograd_tile_size(g, f32.mr) : 0;
+  if (!t.q8() && tile) {
     auto ww = std::make_unique<kernels::WinogradWeights>();
     std::vector<float> wf = w->data->to_floats();
     std::vector<float> bias = n.in(2) ? n.in(2)->data->to_floats() : std::vector<float>(g.out_c, 0.f);
-    kernels::winograd_pack(wf.data(), bias.data(), g.out_c, g.in_c, kernels::kernel_config().gemm->f32, *ww);
+    kernels::winograd_pack(wf.data(), bias.data(), g.out_c, g.in_c, tile, f32, *ww);
     kernels::WinogradArgs wa;
     wa.g = g;
     wa.in = x.data;
