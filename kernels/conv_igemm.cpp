@@ -314,9 +314,10 @@ std::vector<int8_t> row_tap_weights(const int8_t* ohwi, const ConvGeom& g) {
   return out;
 }
 
-bool conv_rows_in_place(GemmType t, const Ukernel& uk, const ConvGeom& g) {
+bool conv_rows_in_place(GemmType t, const Ukernel& uk, const ConvGeom& g, const void* in) {
   return t.q8() && uk.k_block && g.taps() == 1 && g.stride_h == 1 && g.stride_w == 1 &&
-         g.in_h == g.out_h && g.in_w == g.out_w && g.pad_t == 0 && g.pad_l == 0;
+         g.in_h == g.out_h && g.in_w == g.out_w && g.pad_t == 0 && g.pad_l == 0 && is_aligned(in) &&
+         g.in_pixel_stride % static_cast<int64_t>(kCacheLine) == 0;
 }
 
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c) {
@@ -352,7 +353,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
   const int taps = static_cast<int>(kernel_taps(a));
   const void** ptrs = static_cast<const void**>(scratch);
   int64_t* offsets = reinterpret_cast<int64_t*>(ptrs + tiles * taps * mr);
-  uint8_t* packed = reinterpret_cast<uint8_t*>(offsets + g.taps());
+  uint8_t* packed = align_up(reinterpret_cast<uint8_t*>(offsets + g.taps()));  // (+64 in scratch)
   tap_offsets(a, offsets);
   const int64_t row_bytes = packed_row_elems(a) * a_elem_bytes(a.w->type);
   // Rows read in place (q8: elements are bytes): tiles whose mr rows' row_bytes reads end within

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/aligned.h"
 #include "kernels/gemm_ukernel.h"
 
 namespace qcc::kernels {
@@ -34,7 +35,7 @@ struct PackedWeights {
   GemmType type = kGemmF32;
   Ukernel uk;                      ///< the kernel the layout was made for (its mr, nr)
   int64_t n = 0, k = 0, k_padded = 0, panels = 0;
-  std::vector<uint8_t> b;          ///< panels x k_padded x nr elements (f32, f16 or s8)
+  AlignedBytes b;                  ///< panels x k_padded x nr elements (f32, f16 or s8)
   std::vector<float> bias_f32;     ///< panels x nr (float types)
   std::vector<int32_t> bias_s32;   ///< panels x nr (q8)
   std::vector<float> scale;        ///< panels x nr (q8)
@@ -82,11 +83,11 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
 bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c);
 
 /// Whether a tile kernel (Ukernel::k_block) reads a 1x1 stride-1 conv's (or a Gemm's) rows straight
-/// from the input, lda = the pixel stride, instead of im2col-packing them: a tile's rows are
+/// from the input `in`, lda = the pixel stride, instead of im2col-packing them: a tile's rows are
 /// consecutive pixels, and the bytes a row reads past in_c (up to K padded to k_block: the next
-/// pixel's or other channels of a concat buffer) meet zero weights. Tiles whose reads would pass
-/// the input's last pixel are packed.
-bool conv_rows_in_place(GemmType t, const Ukernel& uk, const ConvGeom& g);
+/// pixel's or other channels of a concat buffer) meet zero weights. Only when every row starts
+/// on a cache line (packed rows do); tiles whose reads would pass the last pixel are packed.
+bool conv_rows_in_place(GemmType t, const Ukernel& uk, const ConvGeom& g, const void* in);
 
 /// Whether an int8 conv whose channel count is not a multiple of 4 (the image's 3) reads each
 /// window row as one tap of row_tap_bytes, straight from dense input, instead of im2col-packing

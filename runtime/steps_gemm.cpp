@@ -268,7 +268,7 @@ std::unique_ptr<Step> conv_step(const Node& n, const Binder& bind) {
   a.g = g;
   a.in = x.data;
   a.out = y.data;
-  a.rows_in_place = kernels::conv_rows_in_place(t, pw->uk, g);
+  a.rows_in_place = kernels::conv_rows_in_place(t, pw->uk, g, x.data);
   a.pack_a = !a.row_taps && !a.rows_in_place && kernels::conv_needs_packing(t, pw->uk, g.in_c);
   std::vector<uint8_t> zero;
   bind_epilogue(n, x, y, a, zero);
@@ -299,7 +299,7 @@ std::unique_ptr<Step> dense_step(const Node& n, const Binder& bind) {
   a.g = g;
   a.in = x.data;
   a.out = y.data;
-  a.rows_in_place = kernels::conv_rows_in_place(t, pw->uk, g);
+  a.rows_in_place = kernels::conv_rows_in_place(t, pw->uk, g, x.data);
   a.pack_a = !a.rows_in_place && kernels::conv_needs_packing(t, pw->uk, kk);
   std::vector<uint8_t> zero;
   bind_epilogue(n, x, y, a, zero);

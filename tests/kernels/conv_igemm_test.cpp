@@ -91,17 +91,18 @@ class ConvTester {
         std::memcpy(&wide[p * stride], &in_bytes[p * pixel], pixel);
       in_bytes = std::move(wide);
     }
+    const AlignedBytes input(in_bytes.begin(), in_bytes.end());  // as the runtime's arena
     ConvArgs a;
     a.g = g_;
     a.w = &pw;
-    a.in = in_bytes.data();
+    a.in = input.data();
     a.out = out.data();
     a.zero_row = zero.data();
     a.lo = relu_ || u8out ? 0.f : (q8 ? -128.f : -3.4e38f);
     a.hi = u8out ? 255.f : q8 && ob == 1 ? 127.f : 3.4e38f;
     a.out_zero = out_zero;
     a.row_taps = q8 && conv_row_taps(type, uk, g_);
-    a.rows_in_place = conv_rows_in_place(type, uk, g_);
+    a.rows_in_place = conv_rows_in_place(type, uk, g_, a.in);
     a.pack_a = !a.row_taps && !a.rows_in_place && conv_needs_packing(type, uk, g_.in_c);
     // Two tasks over rows, the second split over panels, like the runtime does.
     const int64_t half = m / 2, panels = pw.panels;
@@ -218,22 +219,24 @@ TEST_P(ConvTest, MatchesDirectConvolution) {
   }
 }
 
-// 1x1 stride-1 layers, which tile kernels read in place (conv_rows_in_place): K not a multiple of
-// the 64-byte block (reads pass in_c into the next pixel), channel slices of wider inputs, row
-// counts that leave the last tile to be packed, and one too small for any tile in place.
+// 1x1 stride-1 layers, which tile kernels read in place (conv_rows_in_place) when pixels are whole
+// cache lines apart: K not a multiple of the 64-byte block (reads pass in_c into the pixel's other
+// channels or the next pixel), channel slices of wider inputs, row counts that leave the last tile
+// to be packed, one too small for any tile in place, and strides that must be packed.
 TEST_P(ConvTest, PointwiseLayersReadInPlace) {
   auto [level, type] = GetParam();
   const UkernelSet* set = test::set_of_level(level);
   if (!set) GTEST_SKIP() << "this CPU lacks " << test::level_name(level);
   const double tol = type.q8() && type.c != CType::f32 ? 0 : type == kGemmF16 ? 4e-3 : 1e-5;
-  ASSERT_LE(
-      ConvTester().batch(2).input(7, 9, 70).output_channels(40).in_extra(16).test(*set, type, 1),
-      tol);
-  ASSERT_LE(ConvTester().input(5, 5, 64).output_channels(33).test(*set, type, 2), tol);
-  ASSERT_LE(ConvTester().input(3, 3, 200).output_channels(50).test(*set, type, 3), tol);
-  ASSERT_LE(ConvTester().batch(4).input(8, 8, 128).output_channels(64).in_extra(64).relu(true).test(
-                *set, type, 4),
-            tol);
+  auto pointwise = [](int64_t batch, int64_t h, int64_t w, int64_t c, int64_t extra) {
+    return ConvTester().batch(batch).input(h, w, c).in_extra(extra);
+  };
+  ASSERT_LE(pointwise(2, 7, 9, 70, 16).output_channels(40).test(*set, type, 1), tol);  // packed
+  ASSERT_LE(pointwise(1, 5, 5, 64, 0).output_channels(33).test(*set, type, 2), tol);
+  ASSERT_LE(pointwise(1, 3, 3, 200, 0).output_channels(50).test(*set, type, 3), tol);  // one tile
+  ASSERT_LE(pointwise(4, 8, 8, 128, 64).output_channels(64).relu(true).test(*set, type, 4), tol);
+  ASSERT_LE(pointwise(2, 7, 9, 100, 28).output_channels(40).test(*set, type, 5), tol);
+  ASSERT_LE(pointwise(3, 5, 7, 40, 24).output_channels(24).test(*set, type, 6), tol);
 }
 
 TEST_P(ConvTest, InceptionLikeLayers) {
