@@ -32,10 +32,12 @@ void ukernel_amx(const UkernelArgs& p) {
   const uint8_t* a = static_cast<const uint8_t*>(p.a[0]);
   const int8_t* b = static_cast<const int8_t*>(p.b);
   const int64_t lda = p.lda, kstep = p.a_kstep;
-  _tile_zero(0);
-  _tile_zero(1);
-  _tile_zero(2);
-  _tile_zero(3);
+  // The sums start from the bias: a row stride of 0 loads its 16 entries into every row.
+  const int32_t* bias = static_cast<const int32_t*>(p.bias);
+  _tile_loadd(0, bias, 0);
+  _tile_loadd(1, bias + 16, 0);
+  _tile_loadd(2, bias, 0);
+  _tile_loadd(3, bias + 16, 0);
   for (int64_t k = 0; k < p.kc; k += kKBlock, a += kstep) {
     const int8_t* bk = b + k * kCols;  // K groups k/4 .. k/4 + 15, 128 bytes each
     _tile_loadd(4, a, lda);
@@ -55,19 +57,13 @@ void ukernel_amx(const UkernelArgs& p) {
       _tile_dpbusd(3, 5, 7);
     }
   }
-  alignas(64) int32_t sums[kRows][kCols];
+  // __m512i may alias int32 (GCC declares it so): the epilogue reads the stored tiles directly.
+  alignas(64) Avx512::I sums[kRows][2];
   _tile_stored(0, &sums[0][0], 4 * kCols);
-  _tile_stored(1, &sums[0][16], 4 * kCols);
+  _tile_stored(1, &sums[0][1], 4 * kCols);
   _tile_stored(2, &sums[16][0], 4 * kCols);
-  _tile_stored(3, &sums[16][16], 4 * kCols);
-  const int32_t* bias = static_cast<const int32_t*>(p.bias);
-  const __m512i bias0 = Avx512::iload(bias), bias1 = Avx512::iload(bias + 16);
-  Avx512::I acc[kRows][2];
-  for (int r = 0; r < p.m; ++r) {
-    acc[r][0] = _mm512_add_epi32(Avx512::iload(sums[r]), bias0);
-    acc[r][1] = _mm512_add_epi32(Avx512::iload(sums[r] + 16), bias1);
-  }
-  impl::store_q8_tile<Avx512, kRows, 2, CT>(p, acc);
+  _tile_stored(3, &sums[16][1], 4 * kCols);
+  impl::store_q8_tile<Avx512, kRows, 2, CT>(p, sums);
 }
 
 template <AType A>
