@@ -186,30 +186,24 @@ uint8_t* copy_to_row(const ConvArgs& a, const uint8_t* src, uint8_t* p, int64_t 
 // im2col of one output row into dst (k_padded elements of the micro-kernel's A type); with row
 // taps each window row is padded to its tap's length. When a window row lies inside the image and
 // pixels are dense, its k_w taps are one contiguous run: one copy instead of k_w (the first
-// conv's 3-channel taps are 3 bytes each).
+// conv's 3-channel taps are 3 bytes each). Padding (row taps', and K rounded up to the kernel's
+// groups or blocks) only exists for int8 and meets zero weights, so it is left as it is: zeroing
+// the AMX kernels' up to 63 bytes per row cost a tenth of packing.
 void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst) {
   const ConvGeom& g = a.g;
   const int64_t iw0 = px.ow * g.stride_w - g.pad_l, ih0 = px.oh * g.stride_h - g.pad_t;
   const bool dense_rows =
       g.dil_w == 1 && g.in_pixel_stride == g.in_c && iw0 >= 0 && iw0 + g.k_w <= g.in_w;
   const int64_t row_pad = a.row_taps ? kernel_kc(a) - g.k_w * g.in_c : 0;  // bytes (int8 only)
-  const int64_t row_bytes = a.w->k_padded * a_elem_bytes(a.w->type);
   uint8_t* p = dst;
-  auto zeros = [](uint8_t* q, int64_t count) {  // a few bytes: no memset call
-    for (int64_t x = 0; x < count; ++x) q[x] = 0;
-    return q + count;
-  };
   if (a.w->type.q8() && dense_rows && ih0 >= 0 && ih0 + (g.k_h - 1) * g.dil_h < g.in_h) {
     // Inside the image (most pixels): k_h runs of bytes, no per-tap checks.
     const int64_t run = g.k_w * g.in_c, step = g.dil_h * g.in_w * g.in_c;
     const uint8_t* src =
         static_cast<const uint8_t*>(a.in) + ((px.n * g.in_h + ih0) * g.in_w + iw0) * g.in_c;
     const uint8_t flip = a.w->uk.flip_signed_input ? 0x80 : 0;
-    for (int64_t i = 0; i < g.k_h; ++i) {
+    for (int64_t i = 0; i < g.k_h; ++i, p += run + row_pad)
       copy_bytes(src + i * step, p, run, flip);
-      p = zeros(p + run, row_pad);
-    }
-    zeros(p, dst + row_bytes - p);
     return;
   }
   for (int64_t i = 0; i < g.k_h; ++i) {
@@ -219,9 +213,8 @@ void pack_row(const ConvArgs& a, const OutPixel& px, uint8_t* dst) {
     } else {
       for (int64_t j = 0; j < g.k_w; ++j) p = copy_to_row(a, tap_row(a, px, i, j), p, g.in_c);
     }
-    p = zeros(p, row_pad);
+    p += row_pad;
   }
-  zeros(p, dst + row_bytes - p);
 }
 
 }  // namespace
