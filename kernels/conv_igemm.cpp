@@ -385,6 +385,7 @@ void conv_run(const ConvArgs& a, int64_t m_begin, int64_t m_end, int64_t p_begin
 
   const bool is_q8 = a.w->type.q8();
   const int ob = out_elem_bytes(a.w->type);
+  if (uk.prepare) uk.prepare();
   UkernelArgs u;
   u.taps = taps;
   u.kc = kernel_kc(a);

@@ -80,6 +80,9 @@ struct Ukernel {
   /// multiple of k_block (itself a multiple of 64) in B. 0: row pointers per tap, K in 4-byte
   /// groups.
   int k_block = 0;
+  /// Called on a thread before a run of calls to fn (AMX: loads the tile configuration). Null:
+  /// none.
+  void (*prepare)() = nullptr;
 };
 
 struct UkernelSet {

@@ -28,7 +28,6 @@ constexpr TileConfig kTileConfig{};
 
 template <AType A, typename CT>
 void ukernel_amx(const UkernelArgs& p) {
-  configure_amx_tiles();
   const uint8_t* a = static_cast<const uint8_t*>(p.a[0]);
   const int8_t* b = static_cast<const int8_t*>(p.b);
   const int64_t lda = p.lda, kstep = p.a_kstep;
@@ -68,18 +67,15 @@ void ukernel_amx(const UkernelArgs& p) {
 
 template <AType A>
 void set_amx_row(Ukernel (&row)[3]) {
-  row[0] = {ukernel_amx<A, int8_t>, "amx", kRows, kCols, false, 0, kKBlock};
-  row[1] = {ukernel_amx<A, uint8_t>, "amx", kRows, kCols, false, 0, kKBlock};
-  row[2] = {ukernel_amx<A, float>, "amx", kRows, kCols, false, 0, kKBlock};
+  row[0] = {ukernel_amx<A, int8_t>, "amx", kRows, kCols, false, 0, kKBlock, configure_amx_tiles};
+  row[1] = {ukernel_amx<A, uint8_t>, "amx", kRows, kCols, false, 0, kKBlock, configure_amx_tiles};
+  row[2] = {ukernel_amx<A, float>, "amx", kRows, kCols, false, 0, kKBlock, configure_amx_tiles};
 }
 
 }  // namespace
 
 void configure_amx_tiles() {
-  thread_local bool configured = false;
-  if (configured) return;
   _tile_loadconfig(&kTileConfig);
-  configured = true;
 }
 
 const UkernelSet& ukernels_amx() {

@@ -129,6 +129,7 @@ class UkernelTester {
       args.a_kstep = kstep;
     }
     args.c = c_simd.data();
+    if (uk_.prepare) uk_.prepare();
     uk_.fn(args);
     return diff(c_ref, c_simd, out_bytes);
   }
@@ -224,6 +225,24 @@ TEST(AmxTilesTest, ConfigurationDoesNotDependOnTheStack) {
   });
   fresh.join();
   EXPECT_EQ(macs, 4.0 * 4 * 16 * 16 * 64);
+}
+
+// Another library on the thread may load its own tile configuration between qcc's calls: the
+// kernels must compute right after prepare() all the same.
+TEST(AmxTilesTest, KernelsReloadAConfigurationChangedByOtherCode) {
+  const KernelConfig* amx = kernel_config_for(IsaLevel::amx);
+  if (!amx) GTEST_SKIP() << "this CPU lacks amx";
+  const GemmType type{AType::u8, CType::s8};
+  UkernelTester t(*amx->gemm, type, 3);
+  const Case c{1, 32, 32, 256, 40};
+  ASSERT_EQ(t.run(c), 0.0);
+  struct alignas(64) {  // palette 1, every tile 8 rows x 32 bytes: not what the kernels use
+    uint8_t palette = 1, start_row = 0, reserved[14] = {};
+    uint16_t bytes_per_row[16] = {32, 32, 32, 32, 32, 32, 32, 32};
+    uint8_t rows[16] = {8, 8, 8, 8, 8, 8, 8, 8};
+  } other;
+  asm volatile("ldtilecfg %0" : : "m"(other));
+  EXPECT_EQ(t.run(c), 0.0) << "differing outputs after another configuration";
 }
 
 }  // namespace
