@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
+#include <vector>
 
 #include "kernels/cpu.h"
 
@@ -25,6 +27,23 @@ std::optional<IsaLevel> isa_level_named(const char* name) {
   for (IsaLevel l : kIsaLevels)
     if (!std::strcmp(name, isa_level_name(l))) return l;
   return std::nullopt;
+}
+
+// kernel_config_for indexes its table by level.
+static_assert([] {
+  for (size_t i = 0; i < std::size(kIsaLevels); ++i)
+    if (kIsaLevels[i] != static_cast<IsaLevel>(i)) return false;
+  return true;
+}());
+
+std::string isa_level_list() {
+  std::string list;
+  for (size_t i = 0; i < std::size(kIsaLevels); ++i)
+    list += (i == 0                           ? ""
+             : i + 1 == std::size(kIsaLevels) ? " or "
+                                              : ", ") +
+            std::string(isa_level_name(kIsaLevels[i]));
+  return list;
 }
 
 namespace {
@@ -70,8 +89,7 @@ IsaLevel chosen_level() {
   if (cap && *cap) {
     const std::optional<IsaLevel> l = isa_level_named(cap);
     if (!l)
-      throw std::runtime_error(std::string("QCC_ISA='") + cap +
-                               "': expected scalar, avx2, avx2vnni, avx512vnni or amx");
+      throw std::runtime_error(std::string("QCC_ISA='") + cap + "': expected " + isa_level_list());
     limit = *l;
   }
   IsaLevel best = IsaLevel::scalar;
@@ -93,10 +111,12 @@ const KernelConfig& kernel_config() {
 }
 
 const KernelConfig* kernel_config_for(IsaLevel level) {
-  static const KernelConfig all[] = {make(IsaLevel::scalar), make(IsaLevel::avx2),
-                                     make(IsaLevel::avx2vnni), make(IsaLevel::avx512vnni),
-                                     make(IsaLevel::amx)};
-  return cpu_has(level) ? &all[static_cast<int>(level)] : nullptr;
+  static const std::vector<KernelConfig> all = [] {
+    std::vector<KernelConfig> v;
+    for (IsaLevel l : kIsaLevels) v.push_back(make(l));
+    return v;
+  }();
+  return cpu_has(level) ? &all[static_cast<size_t>(level)] : nullptr;
 }
 
 }  // namespace qcc::kernels

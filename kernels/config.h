@@ -53,6 +53,8 @@ inline constexpr IsaLevel kIsaLevels[] = {IsaLevel::scalar, IsaLevel::avx2, IsaL
 const char* isa_level_name(IsaLevel l);
 /// The level called `name` (as QCC_ISA spells it); nullopt for an unknown name.
 std::optional<IsaLevel> isa_level_named(const char* name);
+/// Every level's name, lowest first, for messages: "scalar, avx2, ... or amx".
+std::string isa_level_list();
 
 struct KernelConfig {
   IsaLevel level;

@@ -1,11 +1,13 @@
 // The kernel configuration decides every variant that runs: under QCC_ISA=scalar ... avx512vnni
 // (set by CTest for this test, see tests/CMakeLists.txt) every kernel-running step of an FP32, FP16
 // and INT8 model is that level's; without a cap, the CPU's best level runs. 7-bit weights take the
-// level's w7 kernels where it has them (AVX2).
+// level's w7 kernels where it has them (AVX2). Under QCC_ISA=bogus only the error test runs.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <map>
+#include <stdexcept>
+#include <string>
 
 #include "kernels/config.h"
 #include "passes/convert_fp16.h"
@@ -83,6 +85,23 @@ TEST(IsaCapTest, SevenBitWeightsRunTheLevelsW7Kernels) {
   EXPECT_EQ(ran.begin()->second, 6) << "5 convs and the classifier";
   if (kernels::kernel_config().level == kernels::IsaLevel::avx2) {
     EXPECT_EQ(want, "avx2-w7");
+  }
+}
+
+// Under QCC_ISA=bogus (ctest isa_cap_unknown): an unknown cap is an error naming the valid levels,
+// every time it is asked for, never a silent fall-back to some level.
+TEST(IsaCapTest, UnknownCapIsAnError) {
+  const char* cap = std::getenv("QCC_ISA");
+  if (!cap || !*cap || kernels::isa_level_named(cap)) GTEST_SKIP() << "QCC_ISA names a level";
+  const std::string want =
+      std::string("QCC_ISA='") + cap + "': expected scalar, avx2, avx2vnni, avx512vnni or amx";
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      kernels::kernel_config();
+      ADD_FAILURE() << "an unknown QCC_ISA gave a configuration";
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(e.what(), want);
+    }
   }
 }
 
