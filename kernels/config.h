@@ -47,9 +47,16 @@ struct WinogradKernels {
 /// avx512vnni = AVX-512 F/BW/VL/DQ + VNNI (a CPU with AVX-512 but no VNNI runs avx2); amx =
 /// avx512vnni + AMX-INT8 tile multiplies for the int8 GEMMs (Sapphire Rapids and later). A CPU
 /// need not have every lower level (AVX-512 VNNI without AVX-VNNI: Ice Lake, Zen 4).
-enum class IsaLevel { scalar, avx2, avx2vnni, avx512vnni, amx };
-inline constexpr IsaLevel kIsaLevels[] = {IsaLevel::scalar, IsaLevel::avx2, IsaLevel::avx2vnni,
-                                          IsaLevel::avx512vnni, IsaLevel::amx};
+enum class IsaLevel {
+#define QCC_ISA_LEVEL(name) name,
+#include "kernels/isa_levels.def"
+#undef QCC_ISA_LEVEL
+};
+inline constexpr IsaLevel kIsaLevels[] = {
+#define QCC_ISA_LEVEL(name) IsaLevel::name,
+#include "kernels/isa_levels.def"
+#undef QCC_ISA_LEVEL
+};
 const char* isa_level_name(IsaLevel l);
 /// The level called `name` (as QCC_ISA spells it); nullopt for an unknown name.
 std::optional<IsaLevel> isa_level_named(const char* name);

@@ -1,11 +1,13 @@
 #include "kernels/peak.h"
 
-#include <atomic>
-#include <chrono>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <atomic>
+#include <chrono>
+
 #include "kernels/config.h"
+#include "kernels/isa_levels.h"
 
 namespace qcc::kernels {
 
@@ -31,23 +33,9 @@ double measure(double (*loop)(int64_t)) {
 }
 
 Peaks measure_level(IsaLevel level) {
-  Peaks p;
-  switch (level) {
-    case IsaLevel::amx:
-      p = {measure(peak::fma_avx512), measure(peak::int8_amx), "tdpbusd"};
-      break;
-    case IsaLevel::avx512vnni:
-      p = {measure(peak::fma_avx512), measure(peak::int8_avx512), "vpdpbusd"};
-      break;
-    case IsaLevel::avx2vnni:
-      p = {measure(peak::fma_avx2), measure(peak::int8_avx2vnni), "vpdpbusd (256-bit)"};
-      break;
-    case IsaLevel::avx2:
-      p = {measure(peak::fma_avx2), measure(peak::int8_avx2), "vpmaddubsw+vpmaddwd+vpaddd"};
-      break;
-    case IsaLevel::scalar: break;  // no peak to speak of: profiles show GMAC/s only
-  }
-  return p;
+  const IsaLevelFacts& f = isa_level_facts(level);
+  if (!f.fma_peak) return {};
+  return {measure(f.fma_peak), measure(f.int8_peak), f.int8_how};
 }
 
 }  // namespace
