@@ -30,31 +30,67 @@ const cli::CommandSpec& compile_spec() {
         1, 1};
     for (auto& o : calib_folder_options()) c.options.push_back(o);
     // clang-format off: one option per entry, help lines aligned as --help prints them
-    c.options.insert(c.options.end(), {
-        {"profile", "FILE", "int8: calibrate from this `qcc calibrate` profile (no images needed)", ""},
-        {"calib-method", "M", "int8: how activation ranges are chosen:\n"
-         "      minmax          max |x| seen (the seed's; one outlier stretches the scale)\n"
-         "      minmax-avg      per-batch extremes averaged (ONNX Runtime moving_average)\n"
-         "      percentile[:P]  the P-th percentile of |x| (default 99.99): clips rare outliers\n"
-         "      entropy         min KL divergence (TensorRT): for long-tailed activations\n"
-         "      mse             min expected squared error of clipping + rounding", "mse"},
-        {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
-        {"weight-bits", "B", "int8: 8, or 7 (weights in -63..63: faster int8 kernels on AVX2 CPUs\n"
-         "                             without VNNI, at some accuracy; see the README)", "8"},
-        {"activations", "A", "int8: auto (u8 with zero point 0 where values cannot be negative, e.g.\n"
-         "                             after ReLU; s8 elsewhere), s8 (signed everywhere, the seed's) or u8\n"
-         "                             (asymmetric u8 everywhere: ONNX Runtime's quantize_static form)", "auto"},
-        {"no-bias-correction", "", "int8: keep biases as they are (by default each channel's bias is shifted\n"
-         "                             by the mean error its quantized weights cause on the calibration\n"
-         "                             data, Nagel et al. 2019)", ""},
-        {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
-        {"max-drop", "X", "int8: keep the most sensitive layers in FP32 until the estimated top-1 drop\n"
-         "                             on held-out calibration images is <= X points (needs --calib)", ""},
-        {"keep-float", "K", "int8: keep the K most sensitive layers in FP32 (needs --calib)", ""},
-        {"sensitivity-count", "N", "int8: held-out images (from --calib, beyond --calib-count) for\n"
-         "                             --max-drop / --keep-float", "250"},
-        {"report", "FILE.json", "write per-layer scales, errors, FP16 overflow counts and sizes", "", {}, true},
-        threads_option(), max_model_bytes_option(), max_image_pixels_option()});
+    c.options.insert(
+        c.options.end(),
+        {{"profile", "FILE", "int8: calibrate from this `qcc calibrate` profile (no images needed)",
+          ""},
+         {"calib-method", "M",
+          "int8: how activation ranges are chosen:\n"
+          "      minmax          max |x| seen (the seed's; one outlier stretches the scale)\n"
+          "      minmax-avg      per-batch extremes averaged (ONNX Runtime moving_average)\n"
+          "      percentile[:P]  the P-th percentile of |x| (default 99.99): clips rare outliers\n"
+          "      entropy         min KL divergence (TensorRT): for long-tailed activations\n"
+          "      mse             min expected squared error of clipping + rounding",
+          "mse"},
+         {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor",
+          "channel"},
+         {"weight-bits", "B",
+          "int8: 8, or 7 (weights in -63..63: faster int8 kernels on AVX2 CPUs\n"
+          "                             without VNNI, at some accuracy; see the README)",
+          "8"},
+         {"activations", "A",
+          "int8: auto (u8 with zero point 0 where values cannot be negative, e.g.\n"
+          "                             after ReLU; s8 elsewhere), s8 (signed everywhere, the "
+          "seed's) or u8\n"
+          "                             (asymmetric u8 everywhere: ONNX Runtime's quantize_static "
+          "form)",
+          "auto"},
+         {"no-bias-correction", "",
+          "int8: keep biases as they are (by default each channel's bias is shifted\n"
+          "                             by the mean error its quantized weights cause on the "
+          "calibration\n"
+          "                             data, Nagel et al. 2019)",
+          ""},
+         {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
+         {"weight-rounding", "R",
+          "int8: nearest (each weight to its nearest level) or gptq (round column\n"
+          "                             by column, spreading each error over the weights left so "
+          "the layer's\n"
+          "                             output error on calibration images is small; Frantar et "
+          "al. 2022;\n"
+          "                             needs --calib)",
+          "nearest"},
+         {"gptq-count", "N",
+          "int8: calibration images (from --calib) GPTQ's input moments come from", "128"},
+         {"max-drop", "X",
+          "int8: keep the most sensitive layers in FP32 until the estimated top-1 drop\n"
+          "                             on held-out calibration images is <= X points (needs "
+          "--calib)",
+          ""},
+         {"keep-float", "K", "int8: keep the K most sensitive layers in FP32 (needs --calib)", ""},
+         {"sensitivity-count", "N",
+          "int8: held-out images (from --calib, beyond --calib-count) for\n"
+          "                             --max-drop / --keep-float",
+          "250"},
+         {"report",
+          "FILE.json",
+          "write per-layer scales, errors, FP16 overflow counts and sizes",
+          "",
+          {},
+          true},
+         threads_option(),
+         max_model_bytes_option(),
+         max_image_pixels_option()});
     // clang-format on
     return c;
   }();
@@ -62,6 +98,10 @@ const cli::CommandSpec& compile_spec() {
 }
 
 namespace {
+
+// Output positions per image GPTQ's moments sample: all of Mixed_6 (17 x 17) and smaller, a spread
+// of the larger maps (whose layers have few inputs, so their moments need fewer samples).
+constexpr int64_t kGptqPositions = 289;
 
 Int8CompileOptions int8_options(const cli::Args& a) {
   Int8CompileOptions o;
@@ -95,9 +135,15 @@ cli::Json int8_report_json(const Int8Report& r, const CalibrationProfile& p, con
   }
   int64_t saturated = 0;
   for (const auto& l : r.layers) {
-    layers.push(cli::Json::object().set("name", l.name).set("op", l.op).set("weight_scale_min", l.weight_scale_min)
-                    .set("weight_scale_max", l.weight_scale_max).set("bias_saturated", l.bias_saturated)
-                    .set("bias_corrected", l.bias_corrected).set("weight_scales_widened", l.scales_widened));
+    layers.push(cli::Json::object()
+                    .set("name", l.name)
+                    .set("op", l.op)
+                    .set("weight_scale_min", l.weight_scale_min)
+                    .set("weight_scale_max", l.weight_scale_max)
+                    .set("bias_saturated", l.bias_saturated)
+                    .set("bias_corrected", l.bias_corrected)
+                    .set("weight_rounding", l.gptq ? "gptq" : "nearest")
+                    .set("weight_scales_widened", l.scales_widened));
     if (l.scales_widened)
       std::cerr << "int8: " << l.name << ": " << l.scales_widened << " weight scale(s) widened so the int32 bias fits\n";
     saturated += l.bias_saturated;
@@ -208,12 +254,45 @@ cli::Json choose_mixed(const Graph& fp32, const CalibrationProfile& p, Int8Compi
   return mixed_precision_json(r);
 }
 
+// --weight-rounding gptq: the input moments of every layer on --gptq-count calibration images.
+// Whether --weight-rounding asks for GPTQ (checked before any image is read).
+bool wants_gptq(const cli::Args& a) {
+  const std::string rounding = a.str("weight-rounding", "nearest");
+  if (rounding != "nearest" && rounding != "gptq")
+    throw cli::UsageError("--weight-rounding must be nearest or gptq");
+  if (rounding == "nearest") return false;
+  if (!a.has("calib"))
+    throw cli::UsageError(
+        "--weight-rounding gptq needs --calib DIR (images for its input moments)");
+  if (a.integer("gptq-count", 128) < 1) throw cli::UsageError("--gptq-count must be >= 1");
+  return true;
+}
+
+std::unique_ptr<GptqRounding> gptq_rounding(const Graph& fp32, const cli::Args& a) {
+  if (!wants_gptq(a)) return nullptr;
+  const int64_t count = a.integer("gptq-count", 128);
+  const std::vector<std::string> images =
+      spread_sample(find_images(a.str("calib")), static_cast<size_t>(count));
+  cli::Progress progress("gptq moments", static_cast<int64_t>(images.size()), "img");
+  LayerMoments m = collect_input_moments(
+      fp32, images, 16, static_cast<int>(a.integer("threads", 0)), preprocess_options(a),
+      kGptqPositions, [&](int64_t n) { progress.set(n); });
+  progress.finish();
+  if (m.empty())
+    throw std::runtime_error(a.str("calib") +
+                             ": no image for GPTQ's input moments could be decoded");
+  return std::make_unique<GptqRounding>(std::move(m));
+}
+
 cli::Json compile_int8(Graph& g, const cli::Args& a, const std::string& in) {
   if (!a.has("calib") && !a.has("profile")) throw cli::UsageError("int8 needs --calib DIR or --profile FILE");
   Int8CompileOptions o = int8_options(a);
+  wants_gptq(a);
   CalibrationProfile p = a.has("profile") ? profile_from_json(cli::Json::load(a.str("profile")), a.str("profile"))
                                           : calibrate_folder(g, a, in);
   Graph fp32 = g.clone();
+  const std::unique_ptr<GptqRounding> gptq = gptq_rounding(fp32, a);
+  o.gptq = gptq.get();
   cli::Json mixed = a.has("max-drop") || a.has("keep-float") ? choose_mixed(fp32, p, o, a) : cli::Json::null();
   Int8Report r = quantize_from_profile(g, p, o);
   cli::Json j = int8_report_json(r, p, o);

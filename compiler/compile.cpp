@@ -54,6 +54,11 @@ Int8Report quantize_from_profile(Graph& g, const CalibrationProfile& profile, co
       auto it = profile.values.find(name);
       return it == profile.values.end() ? std::vector<double>{} : it->second.channel_means();
     };
+  if (options.gptq)
+    opt.round_weights = [&](const std::string& node, const std::vector<float>& w,
+                            const WeightLayout& l, WeightQuant& wq) {
+      return options.gptq->round(node, w, l, opt.weight_levels, wq);
+    };
   Int8Report report;
   if (!run_quantize_int8(g, opt, &report)) throw std::runtime_error("nothing to quantize (no Conv/Gemm with calibrated inputs)");
   return report;

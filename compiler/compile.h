@@ -11,6 +11,7 @@
 #include <string>
 
 #include "compiler/calibrate.h"
+#include "compiler/input_moments.h"
 #include "compiler/thresholds.h"
 #include "frontend/onnx_import.h"
 #include "ir/graph.h"
@@ -34,6 +35,8 @@ struct Int8CompileOptions {
   bool bias_correction = true;      ///< shift biases by the quantized weights' mean error
   bool float_classifier = false;    ///< keep every Gemm in float
   std::set<std::string> keep_float;  ///< more Conv/Gemm nodes (by name) kept in float
+  /// Round weights with GPTQ (compiler/input_moments.h); null: to nearest.
+  const GptqRounding* gptq = nullptr;
 };
 
 /// Rewrites `g` (from load_for_compile) to INT8 in QDQ form with the activation ranges `profile`

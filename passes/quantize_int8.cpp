@@ -14,9 +14,10 @@
 // Values that must share one scale for their op to run in int8 without requantizing -- concat
 // inputs and output, max-pool and copy input and output -- are unified
 // (union-find) and take the widest range, so concat is free. Weights are symmetric int8 (per
-// tensor, or per output channel), biases int32 in units of s_x * s_w, optionally shifted by the
-// mean error of the quantized weights (bias correction). A weight scale too small for its bias to
-// fit int32 is widened to fit (reported per layer); saturation is then impossible, and counted.
+// tensor, or per output channel; rounded to nearest unless options.round_weights re-rounds them),
+// biases int32 in units of s_x * s_w, optionally shifted by the mean error of the quantized weights
+// (bias correction). A weight scale too small for its bias to fit int32 is widened to fit (reported
+// per layer); saturation is then impossible, and counted.
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -192,6 +193,9 @@ class Quantizer {
     WeightQuant wq =
         quantize_weights(wf, per_channel ? channels : 1, per_channel,
                          bias_floors(bias, l.sx, per_channel ? channels : 1), opt_.weight_levels);
+    const WeightLayout layout{channels, w->shape[rows_are_channels ? 1 : 0],
+                              n.op == Op::Conv ? w->shape[2] * w->shape[3] : 1, rows_are_channels};
+    const bool gptq = opt_.round_weights && opt_.round_weights(n.name, wf, layout, wq);
     Tensor qt(DType::s8, w->shape);
     std::copy(wq.q.begin(), wq.q.end(), qt.data<int8_t>());
     Value* wq_v = g_.add_constant(w->name + "_q", std::move(qt));
@@ -203,11 +207,16 @@ class Quantizer {
     Node* d = g_.insert_node_before(&n, Op::DequantizeLinear, w->name + "_dequantize", {wq_v, ws, zp}, {wdq});
     if (per_channel) d->attrs.set("axis", int64_t{0});
     n.inputs[1] = wdq;
-    Int8Report::Layer layer{n.name, op_name(n.op), *std::min_element(wq.scale.begin(), wq.scale.end()),
-                            *std::max_element(wq.scale.begin(), wq.scale.end()), 0, wq.widened, false};
-    const std::vector<double> means = opt_.channel_means ? opt_.channel_means(l.input) : std::vector<double>{};
-    const WeightLayout layout{channels, w->shape[rows_are_channels ? 1 : 0],
-                              n.op == Op::Conv ? w->shape[2] * w->shape[3] : 1, rows_are_channels};
+    Int8Report::Layer layer{n.name,
+                            op_name(n.op),
+                            *std::min_element(wq.scale.begin(), wq.scale.end()),
+                            *std::max_element(wq.scale.begin(), wq.scale.end()),
+                            0,
+                            wq.widened,
+                            false,
+                            gptq};
+    const std::vector<double> means =
+        opt_.channel_means ? opt_.channel_means(l.input) : std::vector<double>{};
     if (!means.empty() && static_cast<int64_t>(means.size()) == layout.inputs) {
       bias.resize(channels, 0.f);
       std::vector<double> shift = expected_output_error(wf, wq, layout, means);

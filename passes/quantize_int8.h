@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "passes/quant_math.h"
 
 namespace qcc {
 
@@ -34,6 +35,11 @@ struct Int8Options {
   std::set<std::string> keep_float;    ///< Conv/Gemm nodes (by name) that stay in float
   /// Mean of each input channel of a value (by name), for bias correction; empty = none.
   std::function<std::vector<double>(const std::string&)> channel_means;
+  /// Re-rounds a layer's weights (by node name) in place, scales unchanged, from its float
+  /// weights: GPTQ (compiler/gptq.h). Returns false where it has nothing better than nearest.
+  std::function<bool(const std::string& node, const std::vector<float>& w, const WeightLayout&,
+                     WeightQuant&)>
+      round_weights;
 };
 
 struct Int8Report {
@@ -50,6 +56,7 @@ struct Int8Report {
     int bias_saturated;  ///< biases that did not fit int32
     int scales_widened;  ///< weight scales raised so that the bias fits int32
     bool bias_corrected; ///< bias shifted by the mean error of the quantized weights
+    bool gptq = false;   ///< weights rounded by GPTQ (else to nearest)
   };
   std::vector<Activation> activations;
   std::vector<Layer> layers;

@@ -112,6 +112,25 @@ TEST_F(CliTest, SevenBitWeightsStayWithinMinus63To63) {
   EXPECT_NE(read(path("q7.html")).find("7-bit weights"), std::string::npos);
 }
 
+TEST_F(CliTest, GptqWeightRoundingNeedsImagesAndIsReported) {
+  expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o",
+                      path("g.onnx"), "--weight-rounding", "best"}),
+                 2, "--weight-rounding must be nearest or gptq");
+  expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o",
+                      path("g.onnx"), "--weight-rounding", "gptq", "--gptq-count", "0"}),
+                 2, "--gptq-count must be >= 1");
+  ASSERT_EQ(qcc({"calibrate", model_, "--calib", data(), "-o", path("g_profile.json")}).code, 0);
+  expect_failure(qcc({"compile", model_, "--precision", "int8", "--profile", path("g_profile.json"),
+                      "-o", path("g.onnx"), "--weight-rounding", "gptq"}),
+                 2, "--weight-rounding gptq needs --calib DIR");
+  ASSERT_EQ(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o", path("g.onnx"),
+                 "--weight-rounding", "gptq", "--report", path("g.json")})
+                .code,
+            0);
+  EXPECT_NE(read(path("g.json")).find("\"weight_rounding\": \"gptq\""), std::string::npos);
+  EXPECT_EQ(read(path("g.json")).find("\"weight_rounding\": \"nearest\""), std::string::npos);
+}
+
 TEST_F(CliTest, FlagsTakeNoValue) {
   expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o",
                       path("q.onnx"), "--float-classifier=no"}),
