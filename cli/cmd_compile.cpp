@@ -30,67 +30,36 @@ const cli::CommandSpec& compile_spec() {
         1, 1};
     for (auto& o : calib_folder_options()) c.options.push_back(o);
     // clang-format off: one option per entry, help lines aligned as --help prints them
-    c.options.insert(
-        c.options.end(),
-        {{"profile", "FILE", "int8: calibrate from this `qcc calibrate` profile (no images needed)",
-          ""},
-         {"calib-method", "M",
-          "int8: how activation ranges are chosen:\n"
-          "      minmax          max |x| seen (the seed's; one outlier stretches the scale)\n"
-          "      minmax-avg      per-batch extremes averaged (ONNX Runtime moving_average)\n"
-          "      percentile[:P]  the P-th percentile of |x| (default 99.99): clips rare outliers\n"
-          "      entropy         min KL divergence (TensorRT): for long-tailed activations\n"
-          "      mse             min expected squared error of clipping + rounding",
-          "mse"},
-         {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor",
-          "channel"},
-         {"weight-bits", "B",
-          "int8: 8, or 7 (weights in -63..63: faster int8 kernels on AVX2 CPUs\n"
-          "                             without VNNI, at some accuracy; see the README)",
-          "8"},
-         {"activations", "A",
-          "int8: auto (u8 with zero point 0 where values cannot be negative, e.g.\n"
-          "                             after ReLU; s8 elsewhere), s8 (signed everywhere, the "
-          "seed's) or u8\n"
-          "                             (asymmetric u8 everywhere: ONNX Runtime's quantize_static "
-          "form)",
-          "auto"},
-         {"no-bias-correction", "",
-          "int8: keep biases as they are (by default each channel's bias is shifted\n"
-          "                             by the mean error its quantized weights cause on the "
-          "calibration\n"
-          "                             data, Nagel et al. 2019)",
-          ""},
-         {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
-         {"weight-rounding", "R",
-          "int8: nearest (each weight to its nearest level) or gptq (round column\n"
-          "                             by column, spreading each error over the weights left so "
-          "the layer's\n"
-          "                             output error on calibration images is small; Frantar et "
-          "al. 2022;\n"
-          "                             needs --calib)",
-          "nearest"},
-         {"gptq-count", "N",
-          "int8: calibration images (from --calib) GPTQ's input moments come from", "128"},
-         {"max-drop", "X",
-          "int8: keep the most sensitive layers in FP32 until the estimated top-1 drop\n"
-          "                             on held-out calibration images is <= X points (needs "
-          "--calib)",
-          ""},
-         {"keep-float", "K", "int8: keep the K most sensitive layers in FP32 (needs --calib)", ""},
-         {"sensitivity-count", "N",
-          "int8: held-out images (from --calib, beyond --calib-count) for\n"
-          "                             --max-drop / --keep-float",
-          "250"},
-         {"report",
-          "FILE.json",
-          "write per-layer scales, errors, FP16 overflow counts and sizes",
-          "",
-          {},
-          true},
-         threads_option(),
-         max_model_bytes_option(),
-         max_image_pixels_option()});
+    c.options.insert(c.options.end(), {
+        {"profile", "FILE", "int8: calibrate from this `qcc calibrate` profile (no images needed)", ""},
+        {"calib-method", "M", "int8: how activation ranges are chosen:\n"
+         "      minmax          max |x| seen (the seed's; one outlier stretches the scale)\n"
+         "      minmax-avg      per-batch extremes averaged (ONNX Runtime moving_average)\n"
+         "      percentile[:P]  the P-th percentile of |x| (default 99.99): clips rare outliers\n"
+         "      entropy         min KL divergence (TensorRT): for long-tailed activations\n"
+         "      mse             min expected squared error of clipping + rounding", "mse"},
+        {"weight-scales", "S", "int8: channel (one scale per output channel) or tensor", "channel"},
+        {"weight-bits", "B", "int8: 8, or 7 (weights in -63..63: faster int8 kernels on AVX2 CPUs\n"
+         "                             without VNNI, at some accuracy; see the README)", "8"},
+        {"activations", "A", "int8: auto (u8 with zero point 0 where values cannot be negative, e.g.\n"
+         "                             after ReLU; s8 elsewhere), s8 (signed everywhere, the seed's) or u8\n"
+         "                             (asymmetric u8 everywhere: ONNX Runtime's quantize_static form)", "auto"},
+        {"no-bias-correction", "", "int8: keep biases as they are (by default each channel's bias is shifted\n"
+         "                             by the mean error its quantized weights cause on the calibration\n"
+         "                             data, Nagel et al. 2019)", ""},
+        {"float-classifier", "", "int8: keep Gemm layers (the classifier) in FP32", ""},
+        {"weight-rounding", "R", "int8: nearest (each weight to its nearest level) or gptq (round column\n"
+         "                             by column, spreading each error over the weights left so the layer's\n"
+         "                             output error on calibration images is small; Frantar et al. 2022;\n"
+         "                             needs --calib)", "nearest"},
+        {"gptq-count", "N", "int8: calibration images (from --calib) GPTQ's input moments come from", "128"},
+        {"max-drop", "X", "int8: keep the most sensitive layers in FP32 until the estimated top-1 drop\n"
+         "                             on held-out calibration images is <= X points (needs --calib)", ""},
+        {"keep-float", "K", "int8: keep the K most sensitive layers in FP32 (needs --calib)", ""},
+        {"sensitivity-count", "N", "int8: held-out images (from --calib, beyond --calib-count) for\n"
+         "                             --max-drop / --keep-float", "250"},
+        {"report", "FILE.json", "write per-layer scales, errors, FP16 overflow counts and sizes", "", {}, true},
+        threads_option(), max_model_bytes_option(), max_image_pixels_option()});
     // clang-format on
     return c;
   }();
