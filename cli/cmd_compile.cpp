@@ -223,7 +223,6 @@ cli::Json choose_mixed(const Graph& fp32, const CalibrationProfile& p, Int8Compi
   return mixed_precision_json(r);
 }
 
-// --weight-rounding gptq: the input moments of every layer on --gptq-count calibration images.
 // Whether --weight-rounding asks for GPTQ (checked before any image is read).
 bool wants_gptq(const cli::Args& a) {
   const std::string rounding = a.str("weight-rounding", "nearest");
@@ -237,8 +236,8 @@ bool wants_gptq(const cli::Args& a) {
   return true;
 }
 
+// GPTQ over the input moments of every layer on --gptq-count calibration images.
 std::unique_ptr<GptqRounding> gptq_rounding(const Graph& fp32, const cli::Args& a) {
-  if (!wants_gptq(a)) return nullptr;
   const int64_t count = a.integer("gptq-count", 128);
   const std::vector<std::string> images =
       spread_sample(find_images(a.str("calib")), static_cast<size_t>(count));
@@ -256,11 +255,11 @@ std::unique_ptr<GptqRounding> gptq_rounding(const Graph& fp32, const cli::Args& 
 cli::Json compile_int8(Graph& g, const cli::Args& a, const std::string& in) {
   if (!a.has("calib") && !a.has("profile")) throw cli::UsageError("int8 needs --calib DIR or --profile FILE");
   Int8CompileOptions o = int8_options(a);
-  wants_gptq(a);
+  const bool use_gptq = wants_gptq(a);
   CalibrationProfile p = a.has("profile") ? profile_from_json(cli::Json::load(a.str("profile")), a.str("profile"))
                                           : calibrate_folder(g, a, in);
   Graph fp32 = g.clone();
-  const std::unique_ptr<GptqRounding> gptq = gptq_rounding(fp32, a);
+  const std::unique_ptr<GptqRounding> gptq = use_gptq ? gptq_rounding(fp32, a) : nullptr;
   o.gptq = gptq.get();
   cli::Json mixed = a.has("max-drop") || a.has("keep-float") ? choose_mixed(fp32, p, o, a) : cli::Json::null();
   Int8Report r = quantize_from_profile(g, p, o);

@@ -1,6 +1,6 @@
 // What each ISA level is, one row per level (kernels/config.cpp holds the rows): the CPU
 // features it needs, the variant of every kernel family it runs, and the loops that measure its
-// arithmetic peaks. Adding a level is a line in isa_levels.def and a row here.
+// arithmetic peaks. Adding a level is a line in isa_levels.def and a row in config.cpp.
 #pragma once
 
 #include <cstdint>
