@@ -191,7 +191,11 @@ cli::Json mixed_precision_json(const MixedPrecisionResult& m) {
     ranking.push(cli::Json::object().set("name", l.node).set("op", l.op).set("output_sqnr_db", l.output_sqnr_db)
                      .set("flips_pct", l.flips_pct));
   for (const auto& t : m.trials)
-    trials.push(cli::Json::object().set("kept_float", t.kept).set("estimated_drop", t.drop_pct).set("flips_pct", t.flips_pct));
+    trials.push(cli::Json::object()
+                    .set("kept_float", t.kept)
+                    .set("estimated_drop", t.drop_pct)
+                    .set("estimated_drop_stderr", t.drop_stderr_pct)
+                    .set("flips_pct", t.flips_pct));
   for (size_t i = 0; i < m.keep_float.size(); ++i)
     kept.push(cli::Json::object().set("name", m.keep_float[i]).set("output_sqnr_db", m.ranking[i].output_sqnr_db)
                   .set("why", "sensitivity rank " + std::to_string(i + 1) + " of " + std::to_string(m.ranking.size())));
@@ -215,11 +219,18 @@ cli::Json choose_mixed(const Graph& fp32, const CalibrationProfile& p, Int8Compi
     std::cerr << "mixed precision: " << line << "\n";
   });
   o.keep_float.insert(r.keep_float.begin(), r.keep_float.end());
+  const MixedTrial& chosen = r.trials.back();
   std::cout << "int8: " << r.keep_float.size() << " layers kept in FP32 (estimated drop "
-            << cli::fmt(r.trials.back().drop_pct, 2) << " points on " << h.rows() << " held-out images"
+            << cli::fmt(chosen.drop_pct, 2) << " +- " << cli::fmt(chosen.drop_stderr_pct, 2)
+            << " points on " << h.rows() << " held-out images"
             << (r.labeled ? "" : ", unlabeled: top-1 flips") << ")";
   for (const auto& n : r.keep_float) std::cout << " " << n;
   std::cout << "\n";
+  if (a.has("max-drop") && chosen.drop_stderr_pct > m.max_drop_pct)
+    std::cerr << "warning: the drop estimate's standard error ("
+              << cli::fmt(chosen.drop_stderr_pct, 2) << " points on " << h.rows()
+              << " images) is larger than --max-drop " << cli::fmt(m.max_drop_pct, 2)
+              << ": the choice is mostly noise; a larger --sensitivity-count narrows it\n";
   return mixed_precision_json(r);
 }
 

@@ -38,24 +38,39 @@ int64_t argmax_row(const Tensor& t, int64_t row) {
 
 struct Score {
   double sqnr_db = 0, flips_pct = 0, top1_pct = 0;
+  double drop_stderr_pct = 0;  ///< of top-1 drop (labeled) or of flips (unlabeled)
 };
+
+// Standard error of a mean of n values whose sum is s and sum of squares s2, in percent.
+double stderr_pct(double s, double s2, int64_t n) {
+  if (n < 2) return 0;
+  const double mean = s / n;
+  return 100.0 * std::sqrt(std::max(0.0, s2 / n - mean * mean) / n);
+}
 
 Score score(const std::vector<Tensor>& ref, const std::vector<Tensor>& got, const HeldOut& h) {
   double sig = 0, noise = 0;
-  int64_t flips = 0, correct = 0, rows = 0;
+  int64_t flips = 0, correct = 0, rows = 0, lost = 0, gained = 0;
   for (size_t b = 0; b < ref.size(); ++b) {
     for (int64_t i = 0; i < ref[b].numel(); ++i) {
       const double x = ref[b].data<float>()[i], e = got[b].data<float>()[i] - x;
       sig += x * x, noise += e * e;
     }
     for (int64_t r = 0; r < ref[b].shape()[0]; ++r, ++rows) {
-      const int64_t top = argmax_row(got[b], r);
-      flips += top != argmax_row(ref[b], r);
-      correct += h.labels.size() > b && top == h.labels[b][r];
+      const int64_t top = argmax_row(got[b], r), ref_top = argmax_row(ref[b], r);
+      const int label = h.labels.size() > b ? h.labels[b][r] : -1;
+      flips += top != ref_top;
+      correct += top == label;
+      lost += ref_top == label && top != label;
+      gained += ref_top != label && top == label;
     }
   }
-  return {noise > 0 ? 10 * std::log10(sig / noise) : 999.0, 100.0 * flips / std::max<int64_t>(rows, 1),
-          100.0 * correct / std::max<int64_t>(rows, 1)};
+  const int64_t n = std::max<int64_t>(rows, 1);
+  // The drop is a mean of paired differences (FP32 right, INT8 wrong: +1; the reverse: -1).
+  const double se = h.labeled() ? stderr_pct(double(lost - gained), double(lost + gained), rows)
+                                : stderr_pct(double(flips), double(flips), rows);
+  return {noise > 0 ? 10 * std::log10(sig / noise) : 999.0, 100.0 * flips / n, 100.0 * correct / n,
+          se};
 }
 
 Graph quantized(const Graph& fp32, const CalibrationProfile& p, const Int8CompileOptions& o, Int8Report* report) {
@@ -110,10 +125,12 @@ MixedPrecisionResult choose_float_layers(const Graph& fp32, const CalibrationPro
     Int8CompileOptions o = base;
     for (int i = 0; i < k; ++i) o.keep_float.insert(r.ranking[i].node);
     Score s = score(ref, run_all(quantized(fp32, profile, o, nullptr), held_out, options.threads), held_out);
-    MixedTrial t{k, r.labeled ? r.fp32_top1_pct - s.top1_pct : s.flips_pct, s.flips_pct};
+    MixedTrial t{k, r.labeled ? r.fp32_top1_pct - s.top1_pct : s.flips_pct, s.flips_pct,
+                 s.drop_stderr_pct};
     r.trials.push_back(t);
-    progress("keeping " + std::to_string(k) + " layers in float: estimated drop " + std::to_string(t.drop_pct) +
-             " points, " + std::to_string(t.flips_pct) + "% flips");
+    progress("keeping " + std::to_string(k) + " layers in float: estimated drop " +
+             std::to_string(t.drop_pct) + " +- " + std::to_string(t.drop_stderr_pct) + " points, " +
+             std::to_string(t.flips_pct) + "% flips");
     if (options.keep_float < 0 && t.drop_pct <= options.max_drop_pct) break;
   }
   for (int i = 0; i < r.trials.back().kept; ++i) r.keep_float.push_back(r.ranking[i].node);

@@ -36,6 +36,7 @@ struct MixedTrial {
   int kept = 0;           ///< layers kept in float (the most sensitive ones)
   double drop_pct = 0;    ///< estimated top-1 drop against FP32 on the held-out images
   double flips_pct = 0;
+  double drop_stderr_pct = 0;  ///< standard error of drop_pct: the held-out sample's noise
 };
 
 struct MixedPrecisionResult {

@@ -131,6 +131,32 @@ TEST_F(CliTest, GptqWeightRoundingNeedsImagesAndIsReported) {
   EXPECT_EQ(read(path("g.json")).find("\"weight_rounding\": \"nearest\""), std::string::npos);
 }
 
+// Mixed precision's trials and the final model both use the GPTQ-rounded weights: of two
+// layers, the one kept in float is not in the report's layers, the other is GPTQ-rounded.
+TEST_F(CliTest, GptqWithMixedPrecisionRoundsTheLayersLeftInInt8) {
+  const std::string two = path("two_layers.onnx");
+  save_onnx_file(classifier([](test::GraphBuilder& b, Value* v) {
+                   return b
+                       .node(Op::Gemm, {v, b.constant("w1", {3, 3}), b.constant("b1", {3})},
+                             attrs({{"transB", int64_t{1}}}))
+                       ->out();
+                 }),
+                 two);
+  ASSERT_EQ(qcc({"compile", two, "--precision", "int8", "--calib", data(), "-o", path("gm.onnx"),
+                 "--weight-rounding", "gptq", "--keep-float", "1", "--report", path("gm.json")})
+                .code,
+            0);
+  const std::string report = read(path("gm.json"));
+  auto count = [&](const std::string& s) {
+    int n = 0;
+    for (size_t at = report.find(s); at != std::string::npos; at = report.find(s, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("\"weight_rounding\": \"gptq\""), 1);
+  EXPECT_EQ(count("\"weight_rounding\": \"nearest\""), 0);
+  EXPECT_EQ(count("sensitivity rank 1 of 2"), 1) << report;
+}
+
 TEST_F(CliTest, FlagsTakeNoValue) {
   expect_failure(qcc({"compile", model_, "--precision", "int8", "--calib", data(), "-o",
                       path("q.onnx"), "--float-classifier=no"}),

@@ -2,9 +2,12 @@
 // a huge weight shared by every class: harmless in float, but it sets every row's int8 scale, so
 // the other weights round to zero) is ranked most sensitive, and keeping it in float meets a
 // budget that full INT8 misses.
+#include "compiler/mixed_precision.h"
+
 #include <gtest/gtest.h>
 
-#include "compiler/mixed_precision.h"
+#include <cmath>
+
 #include "small_models.h"
 
 namespace qcc {
@@ -41,6 +44,10 @@ TEST(MixedPrecisionTest, KeepsTheFragileLayerInFloat) {
   ASSERT_FALSE(r.keep_float.empty());
   EXPECT_EQ(r.keep_float[0], fragile);
   EXPECT_EQ(r.keep_float.size(), static_cast<size_t>(r.trials.back().kept));
+  for (const MixedTrial& t : r.trials) {  // unlabeled: the flip rate's binomial standard error
+    const double f = t.flips_pct / 100;
+    EXPECT_NEAR(t.drop_stderr_pct, 100 * std::sqrt(f * (1 - f) / h.rows()), 1e-9) << t.kept;
+  }
 
   // The chosen layer really runs in float, and its neighbours stay int8.
   Graph q = g.clone();
@@ -55,6 +62,34 @@ TEST(MixedPrecisionTest, KeepsTheFragileLayerInFloat) {
     } else if (n->op == Op::Conv) {
       EXPECT_NE(n->in(0)->dtype, DType::f32) << n->name;
     }
+  }
+}
+
+// Labeled: the drop is a mean of paired differences, each +-1 only where the answer flipped, so
+// its standard error is positive when the drop is and at most the flip rate's sqrt(flips / n).
+TEST(MixedPrecisionTest, LabeledDropCarriesItsStandardError) {
+  Graph g = test::small_inception();
+  CalibrationProfile p = test::small_profile(g);
+  Int8CompileOptions base;
+  base.calib = *CalibSpec::parse("minmax");
+  base.activations = Int8Options::Activations::s8;  // the coarser scheme: some answers flip
+  HeldOut h;
+  for (uint32_t s = 0; s < 8; ++s) {
+    h.batches.push_back(test::small_images(16, 700 + s));
+    std::vector<int>& l = h.labels.emplace_back();
+    for (int r = 0; r < 16; ++r) l.push_back((r + static_cast<int>(s)) % 10);
+  }
+  MixedPrecisionOptions m;
+  m.keep_float = 0;
+  m.threads = 2;
+  MixedPrecisionResult r = choose_float_layers(g, p, base, h, m, [](const std::string&) {});
+  ASSERT_TRUE(r.labeled);
+  ASSERT_EQ(r.trials.size(), 1u);
+  const MixedTrial& t = r.trials[0];
+  ASSERT_GT(t.flips_pct, 0) << "the test needs flipped answers";
+  EXPECT_LE(t.drop_stderr_pct, 100 * std::sqrt(t.flips_pct / 100 / h.rows()) + 1e-9);
+  if (t.drop_pct != 0) {
+    EXPECT_GT(t.drop_stderr_pct, 0);
   }
 }
 
