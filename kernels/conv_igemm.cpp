@@ -323,6 +323,10 @@ bool conv_needs_packing(GemmType t, const Ukernel& uk, int64_t in_c) {
 int64_t conv_chunk_rows(const ConvArgs& a) {
   int64_t row_bytes = std::max<int64_t>(1, a.w->k_padded * a_elem_bytes(a.w->type));
   int64_t mr = a.w->uk.mr;
+  // Few rows (the 8x8 layers at batch 1): one chunk of all of them, so every weight panel is
+  // read from memory once and reused by every row tile, instead of once per chunk.
+  const int64_t all = (a.g.m() + mr - 1) / mr * mr;
+  if (a.g.m() <= kFewRows && all * row_bytes <= (2 << 20)) return all;
   int64_t tiles = std::clamp<int64_t>((256 << 10) / (row_bytes * mr), 1, 16);
   return tiles * mr;
 }

@@ -71,7 +71,9 @@ struct ConvArgs {
   bool rows_in_place = false;         ///< tile kernels read the input's rows (conv_rows_in_place)
 };
 
-/// Rows per task chunk: keeps a chunk's A rows around 256 KB.
+/// Output rows up to which a convolution's rows are one chunk (split across threads by panels).
+constexpr int64_t kFewRows = 128;
+/// Rows per task chunk: keeps a chunk's A rows around 256 KB, or all rows when they are few.
 int64_t conv_chunk_rows(const ConvArgs& a);
 /// Scratch bytes a task of `rows` output rows needs.
 size_t conv_scratch_bytes(const ConvArgs& a, int64_t rows);

@@ -20,7 +20,7 @@
 //       before widening (4 * 127 * 63 < 32767): 3 instead of 4 multiplies per 8 k
 //
 // Each ISA provides a set with its own tile shape (AVX2: 6x16 float, 4x16 int8; AVX-VNNI: 6x16;
-// AVX-512: 12x32; AMX int8: 32x32 from packed A, see Ukernel::k_block).
+// AVX-512: 14x32 float, 12x32 int8; AMX int8: 32x32 from packed A, see Ukernel::k_block).
 #pragma once
 
 #include <cstddef>

@@ -46,17 +46,20 @@ class ConvStep : public Step {
   }
 
   void run(const ExecContext& ctx) override {
-    const RowChunks rows(args_.g.m(), w_->uk.mr, chunk_, arena_threads());
+    // Few rows are one chunk (conv_chunk_rows), split by panels; else a multiple of the threads.
+    const bool one_chunk = chunk_ >= args_.g.m();
+    const RowChunks rows(args_.g.m(), w_->uk.mr, chunk_, one_chunk ? 1 : arena_threads());
     const int64_t chunks = rows.count();
-    // Few row chunks (late layers, small batches): also split the output channels.
+    // Few row chunks (late layers, small batches): also split the output channels, as evenly
+    // as the panels allow.
     const int64_t want = 2 * arena_threads();
-    const int64_t groups = chunks >= want ? 1 : std::min<int64_t>(w_->panels, (want + chunks - 1) / chunks);
-    const int64_t per_group = (w_->panels + groups - 1) / groups;
+    const int64_t groups =
+        chunks >= want ? 1 : std::min<int64_t>(w_->panels, (want + chunks - 1) / chunks);
     parallel_for_tasks(chunks * groups, [&](int64_t b, int64_t e) {
       uint8_t* scratch = ctx.thread_scratch();
       for (int64_t t = b; t < e; ++t) {
         int64_t c = t / groups, gi = t % groups;
-        int64_t p0 = gi * per_group, p1 = std::min(w_->panels, p0 + per_group);
+        int64_t p0 = gi * w_->panels / groups, p1 = (gi + 1) * w_->panels / groups;
         if (p0 < p1) kernels::conv_run(args_, rows.begin(c), rows.end(c), p0, p1, scratch);
       }
     });
